@@ -1,0 +1,91 @@
+//! Opening a PDF: header checks, lopdf parsing, encryption, the page list.
+
+use super::{Page, PdfError};
+use lopdf::{Document, ObjectId};
+
+/// A parsed PDF, ready to have its pages interpreted.
+pub struct PdfFile {
+    /// The lopdf document.
+    pub doc: Document,
+    /// Page object ids in page order.
+    pub page_ids: Vec<ObjectId>,
+    /// /Producer from the info dictionary, if any.
+    pub producer: Option<String>,
+}
+
+/// Parse a PDF from memory.
+///
+/// # Errors
+/// [`PdfError`] when the bytes are not a PDF, are encrypted, or the structure cannot be read.
+pub fn open(bytes: &[u8]) -> Result<PdfFile, PdfError> {
+    if bytes.is_empty() {
+        return Err(PdfError::Empty);
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return Err(PdfError::NotPdf);
+    }
+    let doc = Document::load_mem(bytes).map_err(|e| classify(e.to_string()))?;
+    if doc.is_encrypted() {
+        return Err(PdfError::Encrypted);
+    }
+    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    if page_ids.is_empty() {
+        return Err(PdfError::NoPages);
+    }
+    let producer = info_string(&doc, b"Producer");
+    Ok(PdfFile {
+        doc,
+        page_ids,
+        producer,
+    })
+}
+
+fn classify(msg: String) -> PdfError {
+    let lower = msg.to_ascii_lowercase();
+    if lower.contains("decrypt") || lower.contains("encrypt") || lower.contains("password") {
+        PdfError::Encrypted
+    } else {
+        PdfError::Parse(msg)
+    }
+}
+
+fn info_string(doc: &Document, key: &[u8]) -> Option<String> {
+    let info = doc.trailer.get(b"Info").ok()?;
+    let dict = match info {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        lopdf::Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    match dict.get(key).ok()? {
+        lopdf::Object::String(bytes, _) => Some(decode_text_string(bytes)),
+        _ => None,
+    }
+}
+
+/// Decode a PDF text string: UTF-16BE with BOM, UTF-8 with BOM, else PDFDocEncoding (≈ Latin-1).
+pub fn decode_text_string(bytes: &[u8]) -> String {
+    if bytes.len() >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(&bytes[3..]).into_owned();
+    }
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+impl PdfFile {
+    /// Number of pages.
+    pub fn page_count(&self) -> usize {
+        self.page_ids.len()
+    }
+
+    /// Interpret page `index` (0-based) into glyphs and rules.
+    pub fn page(&self, index: usize) -> Page {
+        super::content::interpret_page(self, index)
+    }
+}
