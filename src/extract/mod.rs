@@ -1,1 +1,4 @@
-//! (stage: see lib.rs)
+//! Layouts → review-sheet records and facts, each with provenance.
+
+pub mod facts;
+pub mod review_sheet;

@@ -1,1 +1,1 @@
-//! (stage: see lib.rs)
+//! DuckDB store (placeholder: owned by the store work).
