@@ -2,3 +2,6 @@
 
 pub mod facts;
 pub mod review_sheet;
+pub mod corporate_number;
+pub mod numbers;
+pub mod wareki;
