@@ -117,6 +117,19 @@ pub(crate) fn evidence(
     }
 }
 
+/// Evidence located by `prov` but quoting `text` (a sentence matched inside a larger cell).
+pub(crate) fn quote(
+    doc: &str,
+    label: impl Into<String>,
+    prov: Option<&Provenance>,
+    text: impl Into<String>,
+) -> Evidence {
+    let text = text.into();
+    let mut e = evidence(doc, label, None, prov, text.clone());
+    e.text = text;
+    e
+}
+
 /// A flag whose page is that of its first located evidence.
 pub(crate) fn flag(
     rule: &str,

@@ -4,7 +4,7 @@
 
 use super::common::{
     canonical_ministry, compact, evidence, flag, half_ulp, ministries_in, nfkc, num, parse_num,
-    ulp, wareki, EPS,
+    quote, ulp, wareki, EPS,
 };
 use super::DocFacts;
 use crate::model::review_sheet::{Kpi, KpiValue, ReviewSheet};
@@ -242,10 +242,9 @@ fn multi_ministry(doc: &str, k: &Kpi, out: &mut Vec<Flag>) {
     };
     let ind = short(k.indicator.as_deref().unwrap_or(""), 40);
     let mut ev = vec![kpi_evidence(doc, k)];
-    ev.push(evidence(
+    ev.push(quote(
         doc,
         format!("{} 注記", kpi_label(k)),
-        None,
         k.prov.as_ref(),
         sentence,
     ));
@@ -421,10 +420,9 @@ fn split(doc: &str, k: &Kpi, out: &mut Vec<Flag>) {
     let mut problems: Vec<(String, String)> = Vec::new();
     let mut ev = vec![kpi_evidence(doc, k)];
     if let Some(f) = &formula {
-        ev.push(evidence(
+        ev.push(quote(
             doc,
             format!("{} 注記", kpi_label(k)),
-            None,
             k.prov.as_ref(),
             f.text.clone(),
         ));
@@ -532,16 +530,16 @@ fn split(doc: &str, k: &Kpi, out: &mut Vec<Flag>) {
         }
         if let Some(p) = &period {
             if !ev.iter().any(|e| e.text == p.text) {
-                ev.insert(
-                    1,
-                    evidence(
+                ev.insert(1, {
+                    let mut e = quote(
                         doc,
                         format!("{} 累積目標", kpi_label(k)),
-                        Some(p.total),
                         k.prov.as_ref(),
                         p.text.clone(),
-                    ),
-                );
+                    );
+                    e.value = Some(p.total);
+                    e
+                });
             }
         }
     }

@@ -411,31 +411,74 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
         }
     }
 
+    // One misprinted amount breaks several relations: report it once, with every amount it
+    // disagrees with. Findings sharing an amount form one flag; the shared amount leads.
+    let mut groups: Vec<Vec<Found>> = Vec::new();
     for f in found {
-        let (bv, sv) = (f.big.value.unwrap_or(0.0), f.small.value.unwrap_or(0.0));
-        out.push(flag(
-            "money.unit_slip",
-            Severity::Warning,
-            doc,
-            format!(
-                "{}: {}（{}）が {}（{}）の約{}倍 — 単位（円・千円・百万円）の取り違えの可能性",
+        let pos = groups.iter().position(|g| {
+            g.iter().any(|x| {
+                [&x.big.label, &x.small.label].contains(&&f.big.label)
+                    || [&x.big.label, &x.small.label].contains(&&f.small.label)
+            })
+        });
+        match pos {
+            Some(p) => groups[p].push(f),
+            None => groups.push(vec![f]),
+        }
+    }
+    for g in groups {
+        let suspect = g
+            .first()
+            .map(|f| {
+                if g.iter().all(|x| x.small.label == f.small.label) && g.len() > 1 {
+                    f.small.clone()
+                } else {
+                    f.big.clone()
+                }
+            })
+            .unwrap_or_default();
+        let mut ev = vec![suspect.clone()];
+        let mut ja = Vec::new();
+        let mut en = Vec::new();
+        for f in &g {
+            let (bv, sv) = (f.big.value.unwrap_or(0.0), f.small.value.unwrap_or(0.0));
+            ja.push(format!(
+                "{}: {}（{}）が {}（{}）の約{}倍",
                 f.relation,
                 f.big.label,
                 num(bv),
                 f.small.label,
                 num(sv),
                 factor_name(f.factor)
-            ),
-            format!(
-                "{}: {} ({}) is about {} times {} ({}) — probably a unit slip (yen / thousand / million)",
+            ));
+            en.push(format!(
+                "{}: {} ({}) is about {} times {} ({})",
                 f.relation_en,
                 f.big.label,
                 num(bv),
                 factor_name(f.factor),
                 f.small.label,
                 num(sv)
+            ));
+            for e in [&f.big, &f.small] {
+                if !ev.iter().any(|x| x.label == e.label) {
+                    ev.push(e.clone());
+                }
+            }
+        }
+        out.push(flag(
+            "money.unit_slip",
+            Severity::Warning,
+            doc,
+            format!(
+                "{} — 単位（円・千円・百万円）の取り違えの可能性",
+                ja.join("；")
             ),
-            vec![f.big, f.small],
+            format!(
+                "{} — probably a unit slip (yen / thousand / million)",
+                en.join("; ")
+            ),
+            ev,
         ));
     }
 }
