@@ -1,4 +1,5 @@
 //! Integration tests: one binary (links DuckDB once). Fixtures in tests/fixtures/.
+#[cfg(feature = "store")] mod batch;
 mod checks;
 mod common;
 mod council;

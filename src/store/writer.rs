@@ -1,0 +1,424 @@
+//! The single writer: one connection to the new (temporary) database on one thread.
+//!
+//! DuckDB's `Connection` and `Appender` are not `Send`, so the pipeline keeps a [`Writer`] on the
+//! thread that owns it and sends it finished [`Rows`]. Rows are buffered and bulk-loaded with
+//! the Appender in few large transactions (about 1 µs a row). Unchanged documents are copied
+//! from the previous database with `INSERT … SELECT` through a read-only `ATTACH`.
+
+use super::rows::{DocumentRow, Rows};
+use super::schema::{self, SCHEMA_VERSION, TABLES};
+use crate::model::review_sheet::ReviewSheet;
+use crate::model::{Fact, Rect};
+use anyhow::{Context, Result};
+use duckdb::types::{TimeUnit, Value};
+use duckdb::{appender_params_from_iter, params, Connection};
+use std::path::{Path, PathBuf};
+
+/// Rows buffered before a bulk load: bounds memory while keeping transactions few.
+const FLUSH_ROWS: usize = 100_000;
+
+/// What the previous database holds, as far as an incremental run needs it.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// Its `documents` rows.
+    pub documents: Vec<DocumentRow>,
+    /// Highest run id recorded.
+    pub last_run_id: i32,
+}
+
+/// A document's review sheet and facts, reloaded for cross-document checks.
+#[derive(Debug, Clone, Default)]
+pub struct StoredDoc {
+    /// Document id.
+    pub document: String,
+    /// Path of the file (first path when duplicated).
+    pub path: String,
+    /// The review sheet, when the document is one.
+    pub review_sheet: Option<ReviewSheet>,
+    /// Its facts.
+    pub facts: Vec<Fact>,
+}
+
+/// The run's row in `runs`.
+#[derive(Debug, Clone, Default)]
+pub struct RunRow {
+    /// Sequential id (previous highest + 1).
+    pub run_id: i32,
+    /// Start, microseconds since the epoch.
+    pub started_us: i64,
+    /// End, microseconds since the epoch.
+    pub finished_us: i64,
+    /// seisaku version.
+    pub seisaku_version: String,
+    /// Extractor version.
+    pub extractor_version: String,
+    /// Command-line arguments.
+    pub args: String,
+    /// PDF files found.
+    pub files: usize,
+    /// Files analysed in this run.
+    pub processed: usize,
+    /// Files whose rows were copied from the previous database.
+    pub unchanged: usize,
+    /// Files of the previous database no longer in the folder.
+    pub removed: usize,
+    /// Files with status error (all of them, not only this run's).
+    pub failed: usize,
+    /// Flags in the database.
+    pub flags: usize,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// A connection writing one new database file.
+pub struct Writer {
+    conn: Connection,
+    path: PathBuf,
+    pending: Rows,
+    attached: bool,
+}
+
+fn int(v: usize) -> Value {
+    Value::Int(i32::try_from(v).unwrap_or(i32::MAX))
+}
+
+/// Quote a string as an SQL literal.
+pub fn sql_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+impl Writer {
+    /// Create a fresh database at `path` (replacing any leftover file) with the schema.
+    ///
+    /// # Errors
+    /// When DuckDB cannot create the file.
+    pub fn create(path: &Path) -> Result<Writer> {
+        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(super::swap::sibling(path, ".wal"));
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot create database {}", path.display()))?;
+        // DuckDB would otherwise size its buffer pool to 80% of RAM; the load is streaming and
+        // the analysis threads need the memory more.
+        conn.execute_batch("SET memory_limit = '512MB'; SET threads = 2;")?;
+        conn.execute_batch(&schema::create_sql())
+            .context("cannot create the tables")?;
+        Ok(Writer {
+            conn,
+            path: path.to_path_buf(),
+            pending: Rows::default(),
+            attached: false,
+        })
+    }
+
+    /// Attach the previous database read-only as `old`. Returns `None` when it has another
+    /// schema version (everything is then reprocessed).
+    ///
+    /// # Errors
+    /// When the file exists but cannot be opened, e.g. another program holds it for writing.
+    pub fn attach_previous(&mut self, db: &Path) -> Result<Option<Previous>> {
+        self.conn
+            .execute_batch(&format!(
+                "ATTACH {} AS old (READ_ONLY)",
+                sql_literal(&db.to_string_lossy())
+            ))
+            .with_context(|| {
+                format!(
+                    "cannot open the previous database {} read-only (is another program \
+                     writing to it?)",
+                    db.display()
+                )
+            })?;
+        self.attached = true;
+        let version: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM old.meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if version.as_deref() != Some(&SCHEMA_VERSION.to_string()) {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id, path, bytes, pages, producer, status, error, extractor_version, \
+             epoch_us(processed_at), duplicate_of, is_review_sheet FROM old.documents",
+        )?;
+        let documents = stmt
+            .query_map([], |r| {
+                Ok(DocumentRow {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                    bytes: r.get::<_, Option<i64>>(2)?.unwrap_or(0).max(0) as u64,
+                    pages: r.get::<_, Option<i32>>(3)?.unwrap_or(0).max(0) as u32,
+                    producer: r.get(4)?,
+                    status: r.get(5)?,
+                    error: r.get(6)?,
+                    extractor_version: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                    processed_at_us: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
+                    duplicate_of: r.get(9)?,
+                    is_review_sheet: r.get::<_, Option<bool>>(10)?.unwrap_or(false),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()
+            .context("cannot read the previous documents table")?;
+        let last_run_id: i32 = self
+            .conn
+            .query_row("SELECT coalesce(max(run_id), 0) FROM old.runs", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or(0);
+        Ok(Some(Previous {
+            documents,
+            last_run_id,
+        }))
+    }
+
+    /// Copy every per-document row of `ids` (and the run history) from the attached previous
+    /// database. Flags of cross-document rules are not copied: they are recomputed.
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn copy_from_previous(&mut self, ids: &[String]) -> Result<()> {
+        self.conn
+            .execute_batch("INSERT INTO main.runs SELECT * FROM old.runs")
+            .context("cannot copy the run history")?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch("CREATE TEMP TABLE keep_ids (id VARCHAR)")?;
+        {
+            let mut app = self.conn.appender_to_db("keep_ids", "temp")?;
+            for id in ids {
+                app.append_row(params![id])?;
+            }
+            app.flush()?;
+        }
+        for t in TABLES.iter().filter(|t| t.per_document) {
+            let scope = if t.name == "flags" || t.name == "flag_evidence" {
+                " AND scope = 'document'"
+            } else {
+                ""
+            };
+            self.conn
+                .execute_batch(&format!(
+                    "INSERT INTO main.{0} SELECT * FROM old.{0} \
+                     WHERE document IN (SELECT id FROM temp.keep_ids){scope}",
+                    t.name
+                ))
+                .with_context(|| {
+                    format!("cannot copy table {} from the previous database", t.name)
+                })?;
+        }
+        self.conn.execute_batch("DROP TABLE temp.keep_ids")?;
+        Ok(())
+    }
+
+    /// Detach the previous database (before the rename, so no handle to it remains).
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn detach_previous(&mut self) -> Result<()> {
+        if self.attached {
+            self.conn.execute_batch("DETACH old")?;
+            self.attached = false;
+        }
+        Ok(())
+    }
+
+    /// Queue a `documents` row.
+    pub fn add_document(&mut self, doc: &DocumentRow) {
+        self.pending.push("documents", doc.values());
+    }
+
+    /// Queue rows; bulk-loads when enough are buffered.
+    ///
+    /// # Errors
+    /// On DuckDB errors during a bulk load.
+    pub fn add_rows(&mut self, mut rows: Rows) -> Result<()> {
+        self.pending.append(&mut rows);
+        if self.pending.len() >= FLUSH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Bulk-load every buffered row and commit.
+    ///
+    /// # Errors
+    /// On DuckDB errors (constraint violations surface here, at the appender flush).
+    pub fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        for (t, rows) in TABLES.iter().zip(pending.tables) {
+            if rows.is_empty() {
+                continue;
+            }
+            let mut app = self.conn.appender(t.name)?;
+            for row in rows {
+                app.append_row(appender_params_from_iter(row))
+                    .with_context(|| format!("cannot append to {}", t.name))?;
+            }
+            app.flush()
+                .with_context(|| format!("cannot load rows into {}", t.name))?;
+        }
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Reload every document's review sheet and facts (new and copied) for cross-document
+    /// checks. Call after [`Writer::flush`].
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn load_for_corpus(&mut self) -> Result<Vec<StoredDoc>> {
+        self.flush()?;
+        let mut docs: Vec<StoredDoc> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, min(path) FROM documents WHERE status = 'ok' GROUP BY id ORDER BY 2",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+            for r in rows {
+                let (id, path) = r?;
+                index.insert(id.clone(), docs.len());
+                docs.push(StoredDoc {
+                    document: id,
+                    path,
+                    ..Default::default()
+                });
+            }
+        }
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT document, json FROM review_sheets ORDER BY document")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?;
+            for r in rows {
+                let (id, json) = r?;
+                if let (Some(&i), Some(json)) = (index.get(&id), json) {
+                    docs[i].review_sheet = serde_json::from_str(&json).ok();
+                }
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT document, kind, value, value_num, value_yen, value_yen_min, value_yen_max, \
+             unit, fiscal_year, per, role, target_pct, program, affiliation, page, x0, y0, x1, \
+             y1, source_text FROM facts ORDER BY document, fact_no",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let Some(&i) = index.get(&id) else { continue };
+            let value_text: Option<String> = r.get(2)?;
+            let value_num: Option<f64> = r.get(3)?;
+            let value = value_text.map(|t| {
+                if value_num.is_some() {
+                    serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t))
+                } else {
+                    serde_json::Value::String(t)
+                }
+            });
+            let f = |k: usize| -> duckdb::Result<f32> {
+                Ok(r.get::<_, Option<f32>>(k)?.unwrap_or(0.0))
+            };
+            docs[i].facts.push(Fact {
+                kind: r.get(1)?,
+                value,
+                value_yen: r.get(4)?,
+                value_yen_min: r.get(5)?,
+                value_yen_max: r.get(6)?,
+                unit: r.get(7)?,
+                fiscal_year: r.get(8)?,
+                per: r.get(9)?,
+                role: r.get(10)?,
+                target_pct: r.get(11)?,
+                program: r.get(12)?,
+                affiliation: r.get(13)?,
+                document: id,
+                page: r.get::<_, Option<i32>>(14)?.unwrap_or(0).max(0) as u32,
+                bbox: Rect {
+                    x0: f(15)?,
+                    y0: f(16)?,
+                    x1: f(17)?,
+                    y1: f(18)?,
+                },
+                text: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
+            });
+        }
+        Ok(docs)
+    }
+
+    /// Count of flags by rule in the new database.
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn flags_by_rule(&mut self) -> Result<Vec<(String, usize)>> {
+        self.flush()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rule, count(*) FROM flags GROUP BY rule ORDER BY rule")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as usize))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Write the run row and metadata, commit, checkpoint and close. The file is then complete
+    /// and has no write-ahead log; [`super::swap::commit`] makes it the database.
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn finish(mut self, run: &RunRow) -> Result<()> {
+        self.detach_previous()?;
+        self.flush()?;
+        let ts = |us: i64| Value::Timestamp(TimeUnit::Microsecond, us);
+        {
+            let mut app = self.conn.appender("runs")?;
+            app.append_row(appender_params_from_iter(vec![
+                Value::Int(run.run_id),
+                ts(run.started_us),
+                ts(run.finished_us),
+                Value::Text(run.seisaku_version.clone()),
+                Value::Text(run.extractor_version.clone()),
+                Value::Text(run.args.clone()),
+                int(run.files),
+                int(run.processed),
+                int(run.unchanged),
+                int(run.removed),
+                int(run.failed),
+                int(run.flags),
+                int(run.jobs),
+                Value::Double(run.seconds),
+            ]))?;
+            app.flush()?;
+            let mut app = self.conn.appender("meta")?;
+            for (k, v) in [
+                ("schema_version", SCHEMA_VERSION.to_string()),
+                ("extractor_version", run.extractor_version.clone()),
+                ("seisaku_version", run.seisaku_version.clone()),
+            ] {
+                app.append_row(params![k, v])?;
+            }
+            app.flush()?;
+        }
+        self.conn
+            .execute_batch("CHECKPOINT")
+            .with_context(|| format!("cannot finish {}", self.path.display()))?;
+        let path = self.path.clone();
+        self.conn
+            .close()
+            .map_err(|(_, e)| e)
+            .with_context(|| format!("cannot close {}", path.display()))?;
+        Ok(())
+    }
+}
