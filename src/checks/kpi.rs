@@ -273,9 +273,18 @@ fn multi_ministry(doc: &str, k: &Kpi, out: &mut Vec<Flag>) {
 }
 
 /// Percent interval of a / b from values rounded to their printed places.
+/// Whole numbers are counts printed exactly (the 40 truth files' 達成度 match exact quotients
+/// to half a printed unit); only values printed with decimals are taken as rounded.
 fn pct_range(a: f64, b: f64) -> Option<(f64, f64)> {
-    let (ha, hb) = (half_ulp(None, a), half_ulp(None, b));
-    if b - hb <= 0.0 || a < 0.0 {
+    let h = |v: f64| {
+        if v.fract() == 0.0 {
+            0.0
+        } else {
+            half_ulp(None, v)
+        }
+    };
+    let (ha, hb) = (h(a), h(b));
+    if b - hb <= 0.0 || b <= 0.0 || a < 0.0 {
         return None;
     }
     Some((
@@ -557,12 +566,13 @@ fn split(doc: &str, k: &Kpi, out: &mut Vec<Flag>) {
     ));
 }
 
-/// 達成度 of a year: printed, else actual/target.
+/// 達成度 of a year: actual/target (a misprinted 達成度 is another rule's business), else
+/// as printed.
 fn achieved(v: &KpiValue) -> Option<f64> {
-    v.achievement_pct.or_else(|| match (v.actual, v.target) {
+    match (v.actual, v.target) {
         (Some(a), Some(t)) if t > 0.0 => Some(a / t * 100.0),
-        _ => None,
-    })
+        _ => v.achievement_pct,
+    }
 }
 
 /// Whether the sheet computes 達成度 as target/actual for this KPI (lower is better).
@@ -659,9 +669,13 @@ fn declining(doc: &str, k: &Kpi, out: &mut Vec<Flag>) {
     if !a.windows(2).all(|w| w[1] < w[0]) || a[0] <= 0.0 {
         return;
     }
-    // A planned fall (targets falling as well) is not a warning.
+    // A planned fall (targets falling as well, to about where the actuals are) is not a
+    // warning.
     let t: Vec<f64> = run.iter().filter_map(|v| v.target).collect();
-    if t.len() >= 2 && t.windows(2).all(|w| w[1] < w[0]) {
+    if t.len() == run.len()
+        && t.windows(2).all(|w| w[1] < w[0])
+        && t[t.len() - 1] <= 1.25 * a[a.len() - 1]
+    {
         return;
     }
     let (first, last) = (a[0], a[a.len() - 1]);

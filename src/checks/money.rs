@@ -12,7 +12,7 @@
 //! Across years, an initial budget 1,000 times the others' median is reported too.
 
 use super::budget::{cell_evidence, table, Col};
-use super::common::{evidence, flag, num};
+use super::common::{evidence, flag, num, ulp};
 use super::flow::{block_amount, block_evidence, recipient_amount, recipient_evidence};
 use crate::model::review_sheet::ReviewSheet;
 use crate::model::{Evidence, Flag, Severity};
@@ -23,8 +23,12 @@ pub const UNIT_FACTORS: [f64; 2] = [1_000.0, 1_000_000.0];
 /// 1,000 or 1,000,000 (1.5: 1,077 vs 1.077 or 1,077,000, but not 1,077 vs 400).
 pub const UNIT_SLIP_WINDOW: f64 = 1.5;
 /// An amount exceeding the amount that contains it more than this many times is a unit slip
-/// (nothing else makes a recipient 100× its block).
-pub const UNIT_SLIP_MIN_EXCESS: f64 = 100.0;
+/// (no rounding or late entry makes a recipient 20 times its block; ×1,000 of a recipient
+/// holding at least 2% of its block shows up).
+pub const UNIT_SLIP_MIN_EXCESS: f64 = 20.0;
+/// The same for a top-level fund-flow block against the year's 執行額, which it never exceeds
+/// by more than a little (at most 1.2× in the 40 truth files).
+pub const UNIT_SLIP_MIN_EXCESS_EXECUTED: f64 = 10.0;
 /// Initial budgets of different years: ratio to the other years' median within this factor of
 /// 1,000 or 1,000,000 (budgets do not change 500-fold from one year to the next).
 pub const UNIT_SLIP_YEAR_WINDOW: f64 = 2.0;
@@ -53,12 +57,12 @@ fn equal_slip(a: &Amt, b: &Amt, window: f64) -> Option<(f64, bool)> {
 }
 
 /// A part exceeding its container by a unit factor.
-fn within_slip(part: &Amt, container: &Amt) -> Option<f64> {
+fn within_slip(part: &Amt, container: &Amt, min_excess: f64) -> Option<f64> {
     if part.value <= 0.0 || container.value <= 0.0 {
         return None;
     }
     let q = part.value / container.value;
-    if q <= UNIT_SLIP_MIN_EXCESS {
+    if q <= min_excess {
         return None;
     }
     UNIT_FACTORS
@@ -74,6 +78,9 @@ fn factor_name(k: f64) -> &'static str {
         "1,000"
     }
 }
+
+/// Relation label of a slip found by repairing the budget sum.
+const REPAIR: &str = "予算額の内訳と計";
 
 struct Found {
     big: Evidence,
@@ -122,7 +129,7 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
          rel: &'static str,
          rel_en: &'static str,
          push: &mut dyn FnMut(&Amt, &Amt, f64, &'static str, &'static str)| {
-            if let Some(k) = within_slip(part, container) {
+            if let Some(k) = within_slip(part, container, UNIT_SLIP_MIN_EXCESS) {
                 push(part, container, k, rel, rel_en)
             }
         };
@@ -237,6 +244,79 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
             );
         }
     }
+    // 費目・使途 rows within their 計, 予算内訳 items within theirs.
+    for e in &sheet.expenses {
+        let Some(total) = e.total_million_yen else {
+            continue;
+        };
+        let ta = Amt {
+            value: total,
+            ev: evidence(
+                doc,
+                format!("費目・使途 {} 計", e.block),
+                Some(total),
+                None,
+                num(total),
+            ),
+        };
+        for r in &e.rows {
+            let Some(v) = r.amount_million_yen else {
+                continue;
+            };
+            let ra = Amt {
+                value: v,
+                ev: evidence(
+                    doc,
+                    format!(
+                        "費目・使途 {} {}",
+                        e.block,
+                        r.item.clone().unwrap_or_default()
+                    ),
+                    Some(v),
+                    r.prov.as_ref(),
+                    num(v),
+                ),
+            };
+            within(
+                &ra,
+                &ta,
+                "費目・使途の行とその計",
+                "an expense row and its block total",
+                &mut push,
+            );
+        }
+    }
+    if let Some(bd) = &sheet.budget_breakdown {
+        if let Some(total) = bd.total_fy2023_initial {
+            let ta = Amt {
+                value: total,
+                ev: evidence(doc, "予算内訳 計 当初予算", Some(total), None, num(total)),
+            };
+            for i in &bd.items {
+                let Some(v) = i.fy2023_initial else { continue };
+                let ia = Amt {
+                    value: v,
+                    ev: evidence(
+                        doc,
+                        format!(
+                            "予算内訳 {} 当初予算",
+                            i.moku.clone().or_else(|| i.kou.clone()).unwrap_or_default()
+                        ),
+                        Some(v),
+                        i.prov.as_ref(),
+                        num(v),
+                    ),
+                };
+                within(
+                    &ia,
+                    &ta,
+                    "予算内訳の項目とその計",
+                    "a budget breakdown item and its total",
+                    &mut push,
+                );
+            }
+        }
+    }
     // The budget table.
     let t = table(sheet);
     let executed_year = sheet.project.sheet_year.map(|y| y - 1);
@@ -286,17 +366,87 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
         }
         for (b, ba) in &blocks {
             if b.parent.is_none() {
-                within(
-                    ba,
-                    ex,
-                    "最上流ブロックと執行額",
-                    "a top-level block and the executed amount",
-                    &mut push,
-                );
+                if let Some(k) = within_slip(ba, ex, UNIT_SLIP_MIN_EXCESS_EXECUTED) {
+                    push(
+                        ba,
+                        ex,
+                        k,
+                        "最上流ブロックと執行額",
+                        "a top-level block and the executed amount",
+                    );
+                }
             }
         }
     }
     for (&y, cols) in &t {
+        // A broken 計 = A+B+C−|D|+E that one part ÷ or × 1,000 (1,000,000) repairs.
+        if let Some(tc) = cols.get(&Col::Total) {
+            let parts: Vec<(Col, f64, &crate::model::review_sheet::BudgetCell)> = [
+                Col::Initial,
+                Col::Request,
+                Col::Supplementary,
+                Col::CarryIn,
+                Col::CarryOut,
+                Col::Reserve,
+            ]
+            .iter()
+            .filter_map(|c| cols.get(c).and_then(|x| x.value.map(|v| (*c, v, *x))))
+            .collect();
+            let signed = |c: Col, v: f64| if c == Col::CarryOut { -v.abs() } else { v };
+            if let (Some(total), false) = (tc.value, parts.is_empty()) {
+                let expected: f64 = parts.iter().map(|(c, v, _)| signed(*c, *v)).sum();
+                let coarse = parts
+                    .iter()
+                    .map(|(_, v, c)| ulp(c.printed.as_deref(), *v))
+                    .fold(ulp(tc.printed.as_deref(), total), f64::max);
+                let close = |a: f64, b: f64| {
+                    (a - b).abs() <= 0.001 * a.abs().max(b.abs()) + 0.5 * coarse + 1e-9
+                };
+                if !close(total, expected) {
+                    let ta = Amt {
+                        value: total,
+                        ev: cell_evidence(doc, y, Col::Total, tc),
+                    };
+                    for (c, v, cell) in &parts {
+                        let pa = Amt {
+                            value: *v,
+                            ev: cell_evidence(doc, y, *c, cell),
+                        };
+                        for k in UNIT_FACTORS {
+                            let rest = expected - signed(*c, *v);
+                            // The arithmetic alone cannot tell a slipped 3,000 from a
+                            // wrong 3: a slipped part is at least k printed units of 計, or
+                            // a fraction whose k-fold is whole.
+                            let big_enough = v.abs() >= k * ulp(tc.printed.as_deref(), total);
+                            let scaled_whole =
+                                v.fract() != 0.0 && ((v * k).round() - v * k).abs() < 1e-6;
+                            if big_enough && close(total, rest + signed(*c, *v) / k) {
+                                push(&pa, &ta, k, REPAIR, "a budget column and the year's total");
+                            } else if scaled_whole && close(total, rest + signed(*c, *v) * k) {
+                                push(&ta, &pa, k, REPAIR, "a budget column and the year's total");
+                            }
+                        }
+                    }
+                    let ea = Amt {
+                        value: expected,
+                        ev: evidence(
+                            doc,
+                            format!("A+B+C−D+E {y}"),
+                            Some(expected),
+                            None,
+                            num(expected),
+                        ),
+                    };
+                    equal(
+                        &ta,
+                        &ea,
+                        "計と内訳の合計",
+                        "the total and the sum of its columns",
+                        &mut push,
+                    );
+                }
+            }
+        }
         // 執行額 vs 計, scaled by the printed 執行率 when there is one.
         if let (Some(ec), Some(tc)) = (cols.get(&Col::Executed), cols.get(&Col::Total)) {
             if let (Some(ev), Some(tv)) = (ec.value, tc.value) {
@@ -442,8 +592,50 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
         let mut en = Vec::new();
         for f in &g {
             let (bv, sv) = (f.big.value.unwrap_or(0.0), f.small.value.unwrap_or(0.0));
+            if f.relation == REPAIR {
+                // The part is whichever side is not the year's 計.
+                let (part, pv, op) = if f.big.label.starts_with("計") {
+                    (&f.small, sv, "×")
+                } else {
+                    (&f.big, bv, "÷")
+                };
+                let total = if f.big.label.starts_with("計") {
+                    &f.big
+                } else {
+                    &f.small
+                };
+                let tv = total.value.unwrap_or(0.0);
+                ja.push(format!(
+                    "{}（{}）を{op}{}すると {}（{}）の内訳が合う",
+                    part.label,
+                    num(pv),
+                    factor_name(f.factor),
+                    total.label,
+                    num(tv)
+                ));
+                en.push(format!(
+                    "{} ({}) {op} {} makes {} ({}) add up",
+                    part.label,
+                    num(pv),
+                    factor_name(f.factor),
+                    total.label,
+                    num(tv)
+                ));
+                for e in [&f.big, &f.small] {
+                    if !ev.iter().any(|x| x.label == e.label) {
+                        ev.push(e.clone());
+                    }
+                }
+                continue;
+            }
+            let q = if sv > 0.0 { bv / sv } else { 0.0 };
+            let q = if q >= 100.0 {
+                format!("{q:.0}")
+            } else {
+                format!("{q:.1}")
+            };
             ja.push(format!(
-                "{}: {}（{}）が {}（{}）の約{}倍",
+                "{}: {}（{}）は {}（{}）の{q}倍（×{} の単位違いと整合）",
                 f.relation,
                 f.big.label,
                 num(bv),
@@ -452,13 +644,13 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
                 factor_name(f.factor)
             ));
             en.push(format!(
-                "{}: {} ({}) is about {} times {} ({})",
+                "{}: {} ({}) is {q} times {} ({}), consistent with a ×{} unit slip",
                 f.relation_en,
                 f.big.label,
                 num(bv),
-                factor_name(f.factor),
                 f.small.label,
-                num(sv)
+                num(sv),
+                factor_name(f.factor)
             ));
             for e in [&f.big, &f.small] {
                 if !ev.iter().any(|x| x.label == e.label) {

@@ -347,7 +347,7 @@ fn money_unit_slip() {
     let f = run(METI, &s);
     let u = of(&f, "money.unit_slip");
     assert_eq!(u.len(), 1, "{f:#?}");
-    assert!(u[0].message.contains("1,000 times"));
+    assert!(u[0].message.contains("×1,000"), "{}", u[0].message);
     assert_eq!(of(&f, "flow.recipients_exceed_block").len(), 1);
 
     // A block amount × 1,000,000 against its parent and the executed amount.
