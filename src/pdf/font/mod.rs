@@ -1,8 +1,22 @@
 //! Font dictionaries → decoders: character codes → Unicode text and advance widths.
 //!
-//! PLACEHOLDER interface (owned by the font/CMap work): keep the public signatures.
+//! Two kinds, following the PDF model and poppler's text extraction:
+//! - simple fonts (Type1, MMType1, TrueType, Type3; `simple.rs`): one-byte codes, text from
+//!   /ToUnicode, else the encoding (base encoding + /Differences glyph names via the Adobe
+//!   Glyph List); widths from /Widths or standard-14 metrics;
+//! - composite fonts (Type0; `composite.rs`): codes cut by the encoding CMap (Identity, a
+//!   predefined Adobe-Japan1 CMap or an embedded one), text from /ToUnicode, else CID →
+//!   Unicode through Adobe-Japan1-UCS2; widths from /W, vertical metrics from /W2.
+//!
+//! Loading never fails: problems become warning strings and a degraded font.
 
-use lopdf::{Dictionary, Document};
+mod composite;
+mod encodings;
+pub(crate) mod glyph_names;
+mod simple;
+mod widths;
+
+use lopdf::{Dictionary, Document, Object};
 
 /// One decoded character code.
 #[derive(Debug, Clone, Default)]
@@ -24,54 +38,271 @@ pub struct Decoded {
     pub unmapped: bool,
 }
 
-/// A loaded font.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
+enum Kind {
+    Simple(Box<simple::Simple>),
+    Composite(Box<composite::Composite>),
+}
+
+/// A loaded font: immutable, `Send + Sync`, meant to be shared as `Arc<Font>`.
+#[derive(Debug)]
 pub struct Font {
     name: String,
     vertical: bool,
+    ascent: f32,
+    descent: f32,
+    kind: Kind,
 }
+
+/// Default (ascent, descent) when a font gives none (typical of CJK fonts).
+const DEFAULT_ASCENT_DESCENT: (f32, f32) = (0.88, -0.12);
 
 impl Font {
     /// Load a font from its dictionary. Never fails: problems come back as warnings and the
     /// font degrades (e.g. to a one-byte font with default widths).
-    pub fn load(_doc: &Document, _dict: &Dictionary, name: &str) -> (Font, Vec<String>) {
+    pub fn load(doc: &Document, dict: &Dictionary, name: &str) -> (Font, Vec<String>) {
+        let mut warnings = Vec::new();
+        let base = dict
+            .get(b"BaseFont")
+            .ok()
+            .and_then(|o| deref(doc, o).as_name().ok())
+            .map(font_name)
+            .unwrap_or_else(|| name.to_string());
+        let subtype = name_of(doc, dict, b"Subtype").unwrap_or_default();
+        let (kind, vertical, descriptor) = if subtype == b"Type0" {
+            let (c, desc) = composite::Composite::load(doc, dict, &mut warnings);
+            let v = c.vertical();
+            (Kind::Composite(Box::new(c)), v, desc)
+        } else {
+            if !matches!(
+                subtype.as_slice(),
+                b"Type1" | b"MMType1" | b"TrueType" | b"Type3"
+            ) {
+                warnings.push(format!(
+                    "font: unknown /Subtype {}, read as a simple font",
+                    String::from_utf8_lossy(&subtype)
+                ));
+            }
+            let s = simple::Simple::load(doc, dict, &base, &subtype, &mut warnings);
+            let desc = dict_at(doc, dict, b"FontDescriptor");
+            (Kind::Simple(Box::new(s)), false, desc)
+        };
+        let scale = match &kind {
+            Kind::Simple(s) => s.vertical_scale(),
+            Kind::Composite(_) => 0.001,
+        };
+        let (ascent, descent) = descriptor
+            .map(|d| ascent_descent(doc, d, scale))
+            .unwrap_or(DEFAULT_ASCENT_DESCENT);
         (
             Font {
-                name: name.to_string(),
-                vertical: false,
+                name: base,
+                vertical,
+                ascent,
+                descent,
+                kind,
             },
-            Vec::new(),
+            warnings,
         )
     }
-    /// A stand-in for a missing or broken font resource.
+
+    /// A stand-in for a missing or broken font resource: one-byte codes, WinAnsi text,
+    /// Helvetica widths.
     pub fn fallback(name: &str) -> Font {
         Font {
             name: name.to_string(),
             vertical: false,
+            ascent: DEFAULT_ASCENT_DESCENT.0,
+            descent: DEFAULT_ASCENT_DESCENT.1,
+            kind: Kind::Simple(Box::new(simple::Simple::fallback())),
         }
     }
+
     /// Decode a string operand into codes, appending to `out`.
     pub fn decode(&self, bytes: &[u8], out: &mut Vec<Decoded>) {
-        for &b in bytes {
-            out.push(Decoded {
-                code: b as u32,
-                text: (b as char).to_string(),
-                width: 0.5,
-                word_space: b == 32,
-                ..Default::default()
-            });
+        match &self.kind {
+            Kind::Simple(s) => s.decode(bytes, out),
+            Kind::Composite(c) => c.decode(bytes, out),
         }
     }
+
     /// Vertical writing mode (WMode 1).
     pub fn vertical(&self) -> bool {
         self.vertical
     }
-    /// BaseFont name (lossy UTF-8/Shift_JIS decoded).
+
+    /// BaseFont name (lossy UTF-8/Shift_JIS decoded, subset prefix removed).
     pub fn name(&self) -> &str {
         &self.name
     }
+
     /// (ascent, descent) in text-space units per unit font size, e.g. (0.88, -0.12).
     pub fn ascent_descent(&self) -> (f32, f32) {
-        (0.88, -0.12)
+        (self.ascent, self.descent)
+    }
+
+    /// A composite (Type0) font.
+    pub fn is_composite(&self) -> bool {
+        matches!(self.kind, Kind::Composite(_))
+    }
+}
+
+/// Follow a reference (a dangling one becomes Null).
+pub(crate) fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    static NULL: Object = Object::Null;
+    doc.dereference(o).map(|(_, o)| o).unwrap_or(&NULL)
+}
+
+pub(crate) fn dict_at<'a>(
+    doc: &'a Document,
+    d: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Dictionary> {
+    deref(doc, d.get(key).ok()?).as_dict().ok()
+}
+
+pub(crate) fn name_of(doc: &Document, d: &Dictionary, key: &[u8]) -> Option<Vec<u8>> {
+    deref(doc, d.get(key).ok()?)
+        .as_name()
+        .ok()
+        .map(<[u8]>::to_vec)
+}
+
+/// Decode a font name: UTF-8 when valid, else Shift_JIS (Japanese producers write names
+/// like "ＭＳ 明朝" as raw cp932 bytes); drop a subset prefix "ABCDEF+".
+pub(crate) fn font_name(raw: &[u8]) -> String {
+    let s = match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::SHIFT_JIS
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned(),
+    };
+    let b = s.as_bytes();
+    if b.len() > 7 && b.get(6) == Some(&b'+') && b.iter().take(6).all(u8::is_ascii_uppercase) {
+        s.get(7..).unwrap_or_default().to_string()
+    } else {
+        s
+    }
+}
+
+/// /Ascent and /Descent of a font descriptor, scaled to text space, with sanity checks.
+fn ascent_descent(doc: &Document, desc: &Dictionary, scale: f32) -> (f32, f32) {
+    let get = |k: &[u8]| desc.get(k).ok().and_then(|o| widths::num(doc, o));
+    let (Some(a), Some(d)) = (get(b"Ascent"), get(b"Descent")) else {
+        return DEFAULT_ASCENT_DESCENT;
+    };
+    let (a, d) = (a * scale, -(d * scale).abs());
+    // Zero, absurd or inverted values are common in broken files; fall back like poppler.
+    if a <= 0.05 || a > 3.0 || d < -3.0 || a - d < 0.3 {
+        DEFAULT_ASCENT_DESCENT
+    } else {
+        (a, d)
+    }
+}
+
+/// Largest decoded CMap stream we read.
+pub(crate) const MAX_CMAP_STREAM: usize = 16 << 20;
+
+/// Load the Unicode map of a /ToUnicode entry (a stream; names like /Identity-H are ignored).
+pub(crate) fn load_to_unicode(
+    doc: &Document,
+    dict: &Dictionary,
+    warnings: &mut Vec<String>,
+) -> Option<crate::pdf::cmap::ToUnicode> {
+    let o = deref(doc, dict.get(b"ToUnicode").ok()?);
+    let stream = o.as_stream().ok()?;
+    match stream.get_plain_content_with_limit(MAX_CMAP_STREAM) {
+        Ok(data) => {
+            let t = crate::pdf::cmap::ToUnicode::parse(&data);
+            if t.is_empty() {
+                warnings.push("font: /ToUnicode has no mappings".into());
+                None
+            } else {
+                Some(t)
+            }
+        }
+        Err(e) => {
+            warnings.push(format!("font: unreadable /ToUnicode: {e}"));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::{dictionary, Stream};
+
+    fn text(font: &Font, bytes: &[u8]) -> String {
+        let mut out = Vec::new();
+        font.decode(bytes, &mut out);
+        out.iter().map(|d| d.text.as_str()).collect()
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(font_name(b"ABCDEF+Arial-BoldMT"), "Arial-BoldMT");
+        assert_eq!(font_name(b"AbCDEF+X"), "AbCDEF+X");
+        assert_eq!(font_name(b"+"), "+");
+        assert_eq!(font_name(b"\x82\x6c\x82\x72 \x96\xbe\x92\xa9"), "ＭＳ 明朝");
+        assert_eq!(font_name(b"ABCDEF+\x82\x6c\x82\x72"), "ＭＳ");
+        assert_eq!(font_name(b"\xff\xff\x80").chars().count(), 3);
+    }
+
+    #[test]
+    fn send_sync_and_fallback() {
+        fn ok<T: Send + Sync>() {}
+        ok::<Font>();
+        let f = Font::fallback("F9");
+        assert_eq!(text(&f, b"Hi "), "Hi ");
+        let mut out = Vec::new();
+        f.decode(b" ", &mut out);
+        assert!(out[0].word_space);
+        assert_eq!(f.ascent_descent(), (0.88, -0.12));
+    }
+
+    #[test]
+    fn load_shift_jis_base_font_and_descriptor() {
+        let mut doc = Document::with_version("1.5");
+        let desc = doc.add_object(dictionary! {
+            "Type" => "FontDescriptor", "Ascent" => 859, "Descent" => -141,
+        });
+        let d = dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType",
+            "BaseFont" => Object::Name(b"\x82\x6c\x82\x72\x96\xbe\x92\xa9".to_vec()),
+            "Encoding" => "WinAnsiEncoding", "FontDescriptor" => desc,
+        };
+        let (f, w) = Font::load(&doc, &d, "F1");
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(f.name(), "ＭＳ明朝");
+        assert_eq!(f.ascent_descent(), (0.859, -0.141));
+        assert!(!f.vertical());
+        assert!(!f.is_composite());
+    }
+
+    #[test]
+    fn broken_dicts_degrade() {
+        let mut doc = Document::with_version("1.5");
+        let bad = doc.add_object(Stream::new(
+            dictionary! {"Filter" => "FlateDecode"},
+            vec![1, 2],
+        ));
+        for d in [
+            dictionary! {},
+            dictionary! {"Subtype" => "Type0"},
+            dictionary! {"Subtype" => "Type0", "Encoding" => "Nope-H",
+            "DescendantFonts" => vec![Object::Integer(3)]},
+            dictionary! {"Subtype" => "Type0", "Encoding" => bad, "ToUnicode" => bad},
+            dictionary! {"Subtype" => "Type1", "Widths" => 5, "FirstChar" => -4,
+            "Encoding" => dictionary! {"Differences" => vec![Object::Integer(300), "A".into()]}},
+            dictionary! {"Subtype" => "Type3", "FontMatrix" => vec![0.into()], "ToUnicode" => bad},
+        ] {
+            let (f, _w) = Font::load(&doc, &d, "F");
+            let mut out = Vec::new();
+            f.decode(b"\x00\x41\xff\x93", &mut out);
+            f.decode(b"", &mut out);
+            assert!(out.iter().all(|d| d.width.is_finite()));
+        }
     }
 }
