@@ -301,6 +301,9 @@ fn within(p: f64, range: Option<(f64, f64)>, slack: f64) -> bool {
 /// for lower-is-better indicators). None when it cannot be judged.
 fn achievement_fits(v: &KpiValue) -> Option<(bool, bool)> {
     let (t, a, p) = (v.target?, v.actual?, v.achievement_pct?);
+    if t == 0.0 || a == 0.0 && p == 0.0 {
+        return None;
+    }
     let slack = ACHIEVEMENT_TOLERANCE_ULP * ulp(None, p) + EPS;
     let direct = pct_range(a, t);
     let inverse = pct_range(t, a);
@@ -835,11 +838,22 @@ pub(crate) fn shared(docs: &[DocFacts], out: &mut Vec<Flag>) {
         }
         i
     }
-    for i in 0..n {
-        for j in i + 1..n {
-            if entries[i].ministry != entries[j].ministry && same_kpi(&entries[i], &entries[j]) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a] = b;
+    // Only KPIs with the same unit and target can match: compare within those buckets.
+    let mut buckets: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        buckets
+            .entry((e.unit.clone(), num(e.target)))
+            .or_default()
+            .push(i);
+    }
+    for bucket in buckets.values() {
+        for (x, &i) in bucket.iter().enumerate() {
+            for &j in &bucket[x + 1..] {
+                if entries[i].ministry != entries[j].ministry && same_kpi(&entries[i], &entries[j])
+                {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
             }
         }
     }
