@@ -230,6 +230,16 @@ pub struct ToUnicode {
     pool: Vec<char>,
 }
 
+/// One character of Adobe-Japan1-UCS2 as poppler would give it (see `from_parsed`).
+fn collection_char(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    match c as u32 {
+        0x2002 => ' ',
+        0xF900..=0xFAFF | 0x2F800..=0x2FA1F => std::iter::once(c).nfc().next().unwrap_or(c),
+        _ => c,
+    }
+}
+
 fn is_variation_selector(c: char) -> bool {
     matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF)
 }
@@ -255,9 +265,10 @@ impl ToUnicode {
         Self::from_parsed(parse::parse(data), false)
     }
 
-    /// `strip_vs`: drop variation selectors (Adobe-Japan1-UCS2 gives some CIDs an IVS that
-    /// poppler's tables do not have).
-    fn from_parsed(p: Parsed, strip_vs: bool) -> ToUnicode {
+    /// `collection`: the map is Adobe-Japan1-UCS2, made to agree with poppler's CID tables:
+    /// variation selectors dropped, CJK compatibility ideographs unified (NFC), and the
+    /// half-width space CID 231 read as U+0020 rather than U+2002.
+    fn from_parsed(p: Parsed, collection: bool) -> ToUnicode {
         let mut pool = Vec::new();
         let mut entries = Vec::with_capacity(p.bf.len());
         let mut chars = Vec::new();
@@ -271,8 +282,11 @@ impl ToUnicode {
                     }
                 }
             }
-            if strip_vs {
+            if collection {
                 chars.retain(|c| !is_variation_selector(*c));
+                for c in chars.iter_mut() {
+                    *c = collection_char(*c);
+                }
             }
             let d = match chars.as_slice() {
                 [] => continue,
@@ -402,8 +416,8 @@ mod tests {
             &mut w,
         );
         assert_eq!(cm.next(b"\x93\xfa"), (0x93fa, 2, 1));
-        assert_eq!(cm.next(b"\x82\xa0").2, 842); // あ in Adobe-Japan1
-        assert_eq!(cm.next(b"A"), (0x41, 1, 34));
+        assert_eq!(cm.next(b"\x82\xa0").2, 843); // あ in Adobe-Japan1
+        assert_eq!(cm.next(b"A"), (0x41, 1, 264));
         let cm = CMap::parse(b"/Nope-H usecmap", None, &mut w);
         assert_eq!(w.len(), 2, "{w:?}");
         assert_eq!(cm.next(b"AB").1, 1);

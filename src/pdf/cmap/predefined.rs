@@ -174,17 +174,22 @@ mod tests {
 
     #[test]
     fn japanese_cmaps() {
-        // 日 is CID 2900 in Adobe-Japan1 and U+65E5.
-        assert_eq!(cid("90ms-RKSJ-H", b"\x93\xfa"), (0x93fa, 2, 2900));
-        assert_eq!(cid("90ms-RKSJ-V", b"\x93\xfa").2, 2900);
-        assert_eq!(cid("90msp-RKSJ-H", b"\x93\xfa").2, 2900);
-        assert_eq!(cid("RKSJ-H", b"\x93\xfa").2, 2900);
-        assert_eq!(cid("EUC-H", b"\xc6\xfc"), (0xc6fc, 2, 2900));
-        assert_eq!(cid("H", b"\x46\x7c"), (0x467c, 2, 2900));
-        assert_eq!(cid("UniJIS-UCS2-H", b"\x65\xe5"), (0x65e5, 2, 2900));
-        assert_eq!(cid("UniJIS-UTF16-H", b"\x65\xe5").2, 2900);
-        assert_eq!(cid("UniJIS-UCS2-HW-H", b"\x65\xe5").2, 2900);
-        assert_eq!(uni(2900), "日");
+        // 日 is CID 3284 in Adobe-Japan1 and U+65E5.
+        assert_eq!(cid("90ms-RKSJ-H", b"\x93\xfa"), (0x93fa, 2, 3284));
+        assert_eq!(cid("90ms-RKSJ-V", b"\x93\xfa").2, 3284);
+        assert_eq!(cid("90msp-RKSJ-H", b"\x93\xfa").2, 3284);
+        assert_eq!(cid("RKSJ-H", b"\x93\xfa").2, 3284);
+        assert_eq!(cid("EUC-H", b"\xc6\xfc"), (0xc6fc, 2, 3284));
+        assert_eq!(cid("H", b"\x46\x7c"), (0x467c, 2, 3284));
+        assert_eq!(cid("UniJIS-UCS2-H", b"\x65\xe5"), (0x65e5, 2, 3284));
+        assert_eq!(cid("UniJIS-UTF16-H", b"\x65\xe5").2, 3284);
+        assert_eq!(cid("UniJIS-UCS2-HW-H", b"\x65\xe5").2, 3284);
+        assert_eq!(uni(3284), "日");
+        // Space CIDs give U+0020 (Adobe says U+2002 for 231, poppler U+00A0).
+        assert_eq!(uni(cid("90ms-RKSJ-H", b" ").2), " ");
+        assert_eq!(uni(1), " ");
+        // Compatibility ideographs are unified like poppler's table (CID 13684 → 割).
+        assert_eq!(uni(13684), "割");
         // Shift_JIS one-byte codes: ASCII and half-width katakana.
         assert_eq!(cid("90ms-RKSJ-H", b"A\x93").1, 1);
         assert_eq!(uni(cid("90ms-RKSJ-H", b"A").2), "A");
@@ -197,12 +202,12 @@ mod tests {
         // UTF-16 surrogate pair: 𠮷 U+20BB7.
         assert_eq!(cid("UniJIS-UTF16-H", b"\xd8\x42\xdf\xb7").1, 4);
         assert_ne!(cid("UniJIS-UTF16-H", b"\xd8\x42\xdf\xb7").2, 0);
-        assert_eq!(cid("UniJIS-UTF8-H", "日".as_bytes()).2, 2900);
-        assert_eq!(cid("UniJIS-UTF32-H", b"\x00\x00\x65\xe5").2, 2900);
-        assert_eq!(cid("83pv-RKSJ-H", b"\x93\xfa").2, 2900);
-        assert_eq!(cid("Add-RKSJ-H", b"\x93\xfa").2, 2900);
-        assert_eq!(cid("EUC-V", b"\xc6\xfc").2, 2900);
-        assert_eq!(cid("V", b"\x46\x7c").2, 2900);
+        assert_eq!(cid("UniJIS-UTF8-H", "日".as_bytes()).2, 3284);
+        assert_eq!(cid("UniJIS-UTF32-H", b"\x00\x00\x65\xe5").2, 3284);
+        assert_eq!(cid("83pv-RKSJ-H", b"\x93\xfa").2, 3284);
+        assert_eq!(cid("Add-RKSJ-H", b"\x93\xfa").2, 3284);
+        assert_eq!(cid("EUC-V", b"\xc6\xfc").2, 3284);
+        assert_eq!(cid("V", b"\x46\x7c").2, 3284);
         assert!(predefined("Identity-V").unwrap().vertical());
     }
 

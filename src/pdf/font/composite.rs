@@ -340,12 +340,12 @@ mod tests {
     fn identity_v_without_tounicode_uses_collection() {
         let mut doc = Document::with_version("1.5");
         let extra = dictionary! {
-            "W2" => vec![Object::Integer(2900), Object::Array(vec![(-900).into(), 400.into(), 800.into()])],
+            "W2" => vec![Object::Integer(3284), Object::Array(vec![(-900).into(), 400.into(), 800.into()])],
             "DW2" => vec![Object::Integer(860), Object::Integer(-1000)],
         };
         let f = type0(&mut doc, "Identity-V".into(), "Japan1", extra);
         assert!(f.vertical());
-        let out = decode(&f, &[0x0b, 0x54, 0x03, 0x4a]);
+        let out = decode(&f, &[0x0c, 0xd4, 0x03, 0x4b]);
         assert_eq!(out[0].text, "日");
         assert_eq!(out[1].text, "あ");
         assert_eq!((out[0].vy, out[0].vorigin), (-0.9, (0.4, 0.8)));
@@ -359,7 +359,7 @@ mod tests {
             dictionary! {"Type" => "CMap", "CMapName" => "Custom-H"},
             b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
               /CMapName /Custom-H def /WMode 0 def /UniJIS-UCS2-H usecmap\n\
-              1 begincidchar <0041> 2900 endcidchar endcmap"
+              1 begincidchar <0041> 3284 endcidchar endcmap"
                 .to_vec(),
         ));
         let f = type0(&mut doc, cm.into(), "Japan1", dictionary! {});

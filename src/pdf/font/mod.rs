@@ -192,12 +192,22 @@ fn ascent_descent(doc: &Document, desc: &Dictionary, scale: f32) -> (f32, f32) {
     let (Some(a), Some(d)) = (get(b"Ascent"), get(b"Descent")) else {
         return DEFAULT_ASCENT_DESCENT;
     };
-    let (a, d) = (a * scale, -(d * scale).abs());
+    let (a, d) = (scaled(a, scale), -scaled(d, scale).abs());
     // Zero, absurd or inverted values are common in broken files; fall back like poppler.
     if a <= 0.05 || a > 3.0 || d < -3.0 || a - d < 0.3 {
         DEFAULT_ASCENT_DESCENT
     } else {
         (a, d)
+    }
+}
+
+/// Glyph units → text space: `v * scale`, computed as `v / 1000` for the usual 1/1000 so
+/// that e.g. 278 becomes exactly 0.278f32.
+pub(crate) fn scaled(v: f32, scale: f32) -> f32 {
+    if scale == 0.001 {
+        v / 1000.0
+    } else {
+        v * scale
     }
 }
 

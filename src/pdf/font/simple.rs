@@ -2,7 +2,7 @@
 //! a 256-entry width table, both resolved at load time.
 
 use super::widths::{array, num, Standard};
-use super::{deref, dict_at, encodings, glyph_names, load_to_unicode, name_of, Decoded};
+use super::{deref, dict_at, encodings, glyph_names, load_to_unicode, name_of, scaled, Decoded};
 use lopdf::{Dictionary, Document, Object};
 
 /// A loaded simple font.
@@ -147,7 +147,7 @@ impl Simple {
         let text: Vec<Box<str>> = encodings::WIN_ANSI.iter().map(|&u| char_text(u)).collect();
         let widths = (0..=255u8)
             .zip(&text)
-            .map(|(c, t)| Standard::Helvetica.width(c, t) * 0.001)
+            .map(|(c, t)| Standard::Helvetica.width(c, t) / 1000.0)
             .collect();
         Simple {
             text,
@@ -223,12 +223,12 @@ fn load_widths(
                 warnings.push("font: /FirstChar out of range".into());
             }
             let first = first as i64;
-            let mut widths = vec![missing * scale; 256];
+            let mut widths = vec![scaled(missing, scale); 256];
             for (i, o) in w.iter().enumerate() {
                 let code = first + i as i64;
                 if let (Ok(c), Some(v)) = (usize::try_from(code), num(doc, o)) {
                     if let Some(slot) = widths.get_mut(c) {
-                        *slot = v * scale;
+                        *slot = scaled(v, scale);
                     }
                 }
             }
@@ -240,7 +240,7 @@ fn load_widths(
         }
         None => (0..=255u8)
             .zip(text)
-            .map(|(c, t)| std.width(c, t) * 0.001)
+            .map(|(c, t)| std.width(c, t) / 1000.0)
             .collect(),
     }
 }
