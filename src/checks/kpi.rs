@@ -17,6 +17,10 @@ use std::sync::OnceLock;
 /// rounded actual and target allow (admits rounding and truncation).
 pub const ACHIEVEMENT_TOLERANCE_ULP: f64 = 1.0;
 
+/// `kpi.multi_ministry_aggregate` from running text (when no KPI row carries the wording):
+/// at most this many flags per document.
+pub const MULTI_MINISTRY_TEXT_FLAGS: usize = 3;
+
 /// `kpi.target_too_low`: 達成度 above this (percent) …
 pub const TOO_LOW_ACHIEVEMENT_PCT: f64 = 200.0;
 /// … in at least this many years with the same target.
@@ -192,6 +196,7 @@ fn value_evidence(doc: &str, k: &Kpi, v: &KpiValue, what: &str, x: Option<f64>) 
 
 /// Run the per-document KPI rules.
 pub(crate) fn check(doc: &str, sheet: Option<&ReviewSheet>, facts: &[Fact], out: &mut Vec<Flag>) {
+    let before = out.len();
     if let Some(sheet) = sheet {
         for k in &sheet.kpis {
             multi_ministry(doc, k, out);
@@ -200,37 +205,66 @@ pub(crate) fn check(doc: &str, sheet: Option<&ReviewSheet>, facts: &[Fact], out:
             too_low(doc, k, out);
             declining(doc, k, out);
         }
-    } else {
-        // Documents that are not review sheets: KPI statements found in running text.
-        for f in facts.iter().filter(|f| f.kind == "kpi") {
-            let text = match &f.value {
-                Some(serde_json::Value::String(s)) => format!("{s}\n{}", f.text),
-                _ => f.text.clone(),
+    }
+    if out[before..]
+        .iter()
+        .any(|f| f.rule == "kpi.multi_ministry_aggregate")
+    {
+        return;
+    }
+    // No KPI row carries the wording: look in the text itself (a ※ note the sheet extraction
+    // did not attach to its row, KPI statements of other documents) and, on a sheet, in the
+    // reviewers' findings. On a review sheet every text line is a candidate; elsewhere only
+    // KPI statements, so that slides on joint programmes are not taken for KPI notes.
+    let mut seen: Vec<String> = Vec::new();
+    let mut emit = |sentence: String, names: Vec<String>, ev: Evidence, out: &mut Vec<Flag>| {
+        if seen.contains(&sentence) || seen.len() >= MULTI_MINISTRY_TEXT_FLAGS {
+            return;
+        }
+        seen.push(sentence);
+        out.push(flag(
+            "kpi.multi_ministry_aggregate",
+            Severity::Warning,
+            doc,
+            format!(
+                "KPIが複数府省（{}）の合計として示されている：当該府省の寄与が見えない",
+                names.join("、")
+            ),
+            format!(
+                "a KPI is stated as a total over several ministries ({}): this ministry's own contribution is not visible",
+                names.join(", ")
+            ),
+            vec![ev],
+        ));
+    };
+    for f in facts.iter().filter(|f| sheet.is_some() || f.kind == "kpi") {
+        let text = match &f.value {
+            Some(serde_json::Value::String(v)) if f.kind == "kpi" => format!("{v}\n{}", f.text),
+            _ => f.text.clone(),
+        };
+        if let Some((sentence, names)) = aggregate_wording(&text) {
+            let prov = crate::model::Provenance {
+                document: f.document.clone(),
+                page: f.page,
+                bbox: f.bbox,
+                text: f.text.clone(),
             };
-            if let Some((sentence, names)) = aggregate_wording(&text) {
-                let ev = vec![evidence(
-                    doc,
-                    "KPI",
-                    None,
-                    Some(&crate::model::Provenance {
-                        document: f.document.clone(),
-                        page: f.page,
-                        bbox: f.bbox,
-                        text: f.text.clone(),
-                    }),
-                    sentence.clone(),
-                )];
-                out.push(flag(
-                    "kpi.multi_ministry_aggregate",
-                    Severity::Warning,
-                    doc,
-                    format!("KPIが複数府省の合計（{}）として示されている：各府省の寄与が見えない", names.join("、")),
-                    format!(
-                        "a KPI is stated as a total over several ministries ({}): each ministry's own contribution is not visible",
-                        names.join(", ")
-                    ),
-                    ev,
-                ));
+            let ev = evidence(doc, "KPI 注記", None, Some(&prov), sentence.clone());
+            emit(sentence, names, ev, out);
+        }
+    }
+    if let Some(sheet) = sheet {
+        let r = &sheet.review;
+        for (label, text) in [
+            ("行政事業レビュー推進チームの所見", &r.team_opinion),
+            ("外部有識者の所見", &r.external_expert),
+            ("点検結果", &r.check_result),
+            ("改善の方向性", &r.improvement_direction),
+        ] {
+            let Some(text) = text else { continue };
+            if let Some((sentence, names)) = aggregate_wording(text) {
+                let ev = quote(doc, label, r.prov.as_ref(), sentence.clone());
+                emit(sentence, names, ev, out);
             }
         }
     }

@@ -498,3 +498,49 @@ fn cross_doc_amount_mismatch() {
     assert_eq!(m[0].page, 1);
     assert_eq!(m[0].evidence.len(), 2);
 }
+
+#[test]
+fn multi_ministry_aggregate_from_text_when_rows_lack_the_note() {
+    let mut s = load(SEED);
+    for k in &mut s.kpis {
+        k.note = None;
+    }
+    s.review.team_opinion = None;
+    // The ※ note as the text layer printed it (a wrapped line, full-width digits).
+    let line = Fact {
+        kind: "count".into(),
+        document: SEED.into(),
+        page: 4,
+        bbox: Rect::new(30.0, 400.0, 560.0, 410.0),
+        text: "※達成目標の25件については、３省（文部科学省、厚生労働省、経済産業省）の合計の目標値であるが、本件については各省連携の下に一貫した支援を行って".into(),
+        ..Fact::default()
+    };
+    let f = document(SEED, Some(&s), std::slice::from_ref(&line));
+    let m = of(&f, "kpi.multi_ministry_aggregate");
+    assert_eq!(m.len(), 1, "{f:#?}");
+    assert_eq!(m[0].page, 4);
+    assert!(m[0]
+        .message_ja
+        .contains("文部科学省、厚生労働省、経済産業省"));
+    // Without the note line, the reviewers' finding (3省の合計値を採用) still shows it.
+    let f = document(SEED, Some(&load_without_notes()), &[]);
+    assert_eq!(of(&f, "kpi.multi_ministry_aggregate").len(), 1, "{f:#?}");
+    // Ordinary lines of the MHLW sheet: nothing.
+    let plain = Fact {
+        text: "厚生労働省調べ（事業実績報告書）".into(),
+        ..line
+    };
+    assert!(of(
+        &document(MHLW, Some(&load(MHLW)), &[plain]),
+        "kpi.multi_ministry_aggregate"
+    )
+    .is_empty());
+}
+
+fn load_without_notes() -> ReviewSheet {
+    let mut s = load(SEED);
+    for k in &mut s.kpis {
+        k.note = None;
+    }
+    s
+}
