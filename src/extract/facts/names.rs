@@ -1,0 +1,483 @@
+//! Names: programs (`…事業`, `…プログラム`, acronyms such as ACT-M), organizations (法人格
+//! forms, `(株)`, ministries and agencies, universities, hospitals, centres, associations) and
+//! people (`安西 智宏` in member lists, `研究代表者：田中 伸幸`), read from the Lindera tokens
+//! of the line and the policy-term dictionary.
+
+use super::counts::is_kanji;
+use super::{Found, LineCtx};
+use crate::text::{Word, POLICY_POS};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Names of one line.
+pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
+    let mut out = programs(ctx);
+    out.extend(organizations(ctx));
+    out.extend(people(ctx));
+    out
+}
+
+/// Whether a token can be part of a name compound.
+fn nounish(w: &Word) -> bool {
+    match w.pos.as_str() {
+        POLICY_POS => true,
+        "名詞" => !(w.pos_detail.starts_with("非自立")
+            || w.pos_detail.starts_with("代名詞")
+            || w.pos_detail.starts_with("副詞可能")
+            || w.pos_detail.starts_with("数")
+            || w.pos_detail.starts_with("接続詞的")),
+        "接頭詞" => true,
+        _ => false,
+    }
+}
+
+fn is_sym(w: &Word, s: &str) -> bool {
+    w.surface == s
+}
+
+/// Leading tokens that are never part of a program name.
+const GENERIC_HEAD: &[&str] = &[
+    "本", "各", "他", "同", "当", "当該", "関連", "その他", "全", "両", "諸", "新規", "既存", "前記",
+    "上記", "下記", "今後", "今回", "次", "別",
+];
+
+/// Program names that are only generic words.
+const GENERIC: &[&str] = &[
+    "委託事業", "補助事業", "公募事業", "実証事業", "開発事業", "研究事業", "支援事業", "関連事業",
+    "国の事業", "共同プログラム", "統合プロジェクト", "医療機器事業", "AMED事業", "研究開発事業",
+    "プロジェクト", "事業", "プログラム",
+];
+
+fn programs(ctx: &LineCtx) -> Vec<Found> {
+    let text = &ctx.norm.text;
+    let chars: Vec<char> = text.chars().collect();
+    let w = ctx.words;
+    let mut out = Vec::new();
+    for (i, t) in w.iter().enumerate() {
+        let policy_program = t.pos == POLICY_POS && t.pos_detail == "事業";
+        let suffix = ["事業", "プログラム", "プロジェクト"]
+            .iter()
+            .any(|s| t.surface.ends_with(s));
+        if !policy_program && !suffix {
+            continue;
+        }
+        // The compound goes on (事業|化, 事業|費, 事業|規模): not a name's end.
+        if let Some(n) = w.get(i + 1) {
+            if n.char_start == t.char_end && (nounish(n) || n.pos_detail.starts_with("接尾")) {
+                continue;
+            }
+        }
+        // Walk left over the compound: nouns, prefixes, policy terms, `・` between nouns.
+        let mut s = i;
+        while s > 0 {
+            let p = &w[s - 1];
+            if p.char_end != w[s].char_start {
+                break;
+            }
+            if nounish(p) && !(p.pos == POLICY_POS && p.pos_detail == "法人格") {
+                s -= 1;
+            } else if is_sym(p, "・") && s >= 2 && nounish(&w[s - 2]) {
+                s -= 1;
+            } else {
+                break;
+            }
+        }
+        // Drop generic heads and leading years (令和4年度, 26年度, R3年度).
+        while s < i {
+            let h = &w[s];
+            let year_head = h.pos_detail.starts_with("数")
+                || h.surface.ends_with("年度")
+                || h.surface == "年度"
+                || h.surface.chars().all(|c| c.is_ascii_digit());
+            if GENERIC_HEAD.contains(&h.surface.as_str()) || year_head || is_sym(h, "・") {
+                s += 1;
+            } else {
+                break;
+            }
+        }
+        if w[s].surface == "年度" {
+            s += 1;
+        }
+        if s > i {
+            continue;
+        }
+        let start = w[s].char_start;
+        let mut end = t.char_end;
+        // `（産学官共同型）` belongs to the name.
+        if chars.get(end) == Some(&'(') {
+            if let Some(close) = chars[end..].iter().position(|&c| c == ')') {
+                let inner: String = chars[end + 1..end + close].iter().collect();
+                if inner.ends_with('型') && inner.chars().count() <= 10 {
+                    end += close + 1;
+                }
+            }
+        }
+        let name: String = chars[start..end].iter().collect();
+        let tokens = i + 1 - s;
+        if GENERIC.contains(&name.as_str())
+            || (!policy_program && (tokens < 2 || name.chars().count() < 5))
+        {
+            continue;
+        }
+        out.push(Found::new(super::named("program", &name), start..end));
+    }
+    out
+}
+
+/// Legal forms written before or after the name.
+const LEGAL_FORMS: &[&str] = &[
+    "国立研究開発法人",
+    "地方独立行政法人",
+    "独立行政法人",
+    "国立大学法人",
+    "公立大学法人",
+    "学校法人",
+    "公益財団法人",
+    "公益社団法人",
+    "一般財団法人",
+    "一般社団法人",
+    "特定非営利活動法人",
+    "社会福祉法人",
+    "医療法人",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "(株)",
+    "(有)",
+];
+
+/// Token surfaces that end an organization's name (titles, divisions).
+const NAME_END: &[&str] = &[
+    "取締役", "代表", "社長", "会長", "専務", "常務", "執行", "役員", "部長", "本部", "事業部",
+    "教授", "准教授", "所長", "理事", "理事長", "センター長", "室長", "課長", "顧問", "CEO",
+    "CSO", "CTO", "COO", "副", "主任", "研究員", "パートナー", "専門", "特任", "名誉", "ライフ",
+    "メディカル", "コネクティッドソリューションズ",
+];
+
+/// Suffixes that make a compound an organization (first one wins: 京都大学医学部附属病院
+/// extends past 大学 only through 医学部附属病院 / 病院).
+const ORG_SUFFIX: &[&str] = &[
+    "大学", "病院", "センター", "協会", "機構", "研究所", "学会", "財団", "会議所", "連合会",
+    "工業会", "研究機構",
+];
+
+/// Abbreviated ministry names → their full names.
+fn full_ministry(s: &str) -> &str {
+    match s {
+        "文科省" => "文部科学省",
+        "厚労省" => "厚生労働省",
+        "経産省" => "経済産業省",
+        "国交省" => "国土交通省",
+        "農水省" => "農林水産省",
+        _ => s,
+    }
+}
+
+fn organizations(ctx: &LineCtx) -> Vec<Found> {
+    let text = &ctx.norm.text;
+    let chars: Vec<char> = text.chars().collect();
+    let w = ctx.words;
+    let mut out = Vec::new();
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    // 1. Legal forms.
+    for form in LEGAL_FORMS {
+        let fchars: Vec<char> = form.chars().collect();
+        let mut from = 0;
+        while let Some(pos) = find_chars(&chars, &fchars, from) {
+            from = pos + fchars.len();
+            if covered.iter().any(|&(s, e)| pos >= s && pos < e) {
+                continue;
+            }
+            let after = pos + fchars.len();
+            let before_b = pos == 0 || is_boundary(chars[pos - 1]);
+            let after_b = after >= chars.len() || is_boundary(chars[after]);
+            let kk = *form == "株式会社" || *form == "(株)" || *form == "(有)" || *form == "有限会社" || *form == "合同会社";
+            let full = match *form {
+                "(株)" => "株式会社",
+                "(有)" => "有限会社",
+                f => f,
+            };
+            // Suffix form `京セラ株式会社`, `帝人(株)`: the name is before.
+            let suffix_form = kk && (after_b || (!before_b && !starts_name(&chars[after..])));
+            let found = if suffix_form {
+                let s = name_start(&chars, pos);
+                (s < pos).then(|| {
+                    let name: String = chars[s..pos].iter().collect();
+                    (format!("{}{full}", name.trim()), s, after)
+                })
+            } else {
+                let e = name_end(w, &chars, after);
+                (e > after).then(|| {
+                    let name: String = chars[after..e].iter().collect();
+                    (format!("{full}{}", name.trim()), pos, e)
+                })
+            };
+            if let Some((value, s, e)) = found {
+                if value.chars().count() > full.chars().count() + 40 {
+                    continue;
+                }
+                covered.push((s, e));
+                out.push(Found::new(super::named("organization", &value), s..e));
+            }
+        }
+    }
+    // 2. Ministries, agencies and institutes from the policy dictionary.
+    for t in w {
+        if t.pos == POLICY_POS && (t.pos_detail == "府省庁" || t.pos_detail == "機関") {
+            if covered.iter().any(|&(s, e)| t.char_start >= s && t.char_start < e) {
+                continue;
+            }
+            let value = full_ministry(&t.surface);
+            out.push(Found::new(
+                super::named("organization", value),
+                t.char_start..t.char_end,
+            ));
+        }
+    }
+    // 3. Compounds ending in 大学, 病院, センター, 協会 …
+    let mut i = 0;
+    while i < w.len() {
+        // A run of name tokens.
+        let s = i;
+        let mut e = i;
+        while e < w.len()
+            && (nounish(&w[e]) || (w[e].pos == "記号" && w[e].surface == "・" && e > s))
+            && (e == s || w[e].char_start == w[e - 1].char_end)
+        {
+            e += 1;
+        }
+        if e == s {
+            i += 1;
+            continue;
+        }
+        i = e;
+        if covered.iter().any(|&(cs, ce)| w[s].char_start < ce && w[e - 1].char_end > cs) {
+            continue;
+        }
+        // First org suffix in the run.
+        let Some(k) = (s..e).find(|&k| {
+            ORG_SUFFIX.iter().any(|x| w[k].surface.ends_with(x)) && w[k].pos != POLICY_POS
+        }) else {
+            continue;
+        };
+        if k == s && !w[k].pos_detail.contains("組織") {
+            continue;
+        }
+        let mut end = k + 1;
+        // 京都大学|医学部|附属|病院
+        if w[k].surface.ends_with("大学") {
+            let rest: String = w[end..e].iter().map(|x| x.surface.as_str()).collect();
+            for ext in ["医学部附属病院", "附属病院", "病院", "医学部"] {
+                if rest.starts_with(ext) {
+                    let mut n = 0;
+                    let mut acc = String::new();
+                    while acc.len() < ext.len() && end + n < e {
+                        acc.push_str(&w[end + n].surface);
+                        n += 1;
+                    }
+                    if acc == ext {
+                        end += n;
+                    }
+                    break;
+                }
+            }
+        }
+        // Skip generic heads (本, 各, 同 …) and policy terms that are not names.
+        let mut st = s;
+        while st < k && (GENERIC_HEAD.contains(&w[st].surface.as_str()) || w[st].pos == POLICY_POS)
+        {
+            st += 1;
+        }
+        let (cs, ce) = (w[st].char_start, w[end - 1].char_end);
+        let value: String = chars[cs..ce].iter().collect();
+        if value.chars().count() < 3 || value.chars().count() > 30 {
+            continue;
+        }
+        covered.push((cs, ce));
+        out.push(Found::new(super::named("organization", &value), cs..ce));
+    }
+    out
+}
+
+fn find_chars(hay: &[char], needle: &[char], from: usize) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+}
+
+/// Chars that separate a name from its surroundings.
+fn is_boundary(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '、' | '。' | ',' | '.' | ':' | ';' | '(' | ')' | '「' | '」' | '『' | '』' | '【' | '】'
+                | '/' | '・' | '→' | '⇒' | '※' | '○' | '●' | '◆' | '■' | '=' | '>' | '<' | '”'
+                | '"' | '“' | '&'
+        )
+        || ('\u{3041}'..='\u{309f}').contains(&c)
+}
+
+/// Whether text starts like a name (katakana, Latin, kanji).
+fn starts_name(rest: &[char]) -> bool {
+    rest.first()
+        .is_some_and(|&c| c.is_ascii_alphabetic() || is_kanji(c) || ('\u{30a0}'..='\u{30ff}').contains(&c))
+}
+
+/// Start of the name that ends at `end` (suffix form): back to a boundary; `&` and spaces
+/// between Latin words and `・` between katakana stay inside.
+fn name_start(chars: &[char], end: usize) -> usize {
+    let mut s = end;
+    while s > 0 {
+        let c = chars[s - 1];
+        let inner = match c {
+            ' ' | '&' => s >= 2 && chars[s - 2].is_ascii_alphanumeric(),
+            '・' => s >= 2 && ('\u{30a0}'..='\u{30ff}').contains(&chars[s - 2]),
+            _ => false,
+        };
+        if is_boundary(c) && !inner {
+            break;
+        }
+        s -= 1;
+    }
+    // Labels such as 製造業者 / 代表機関 end with `:` and are cut there; a leading label
+    // word glued to the name (事業管理機関(株)…) is left to the boundary rule.
+    s
+}
+
+/// End of the name that starts at `start` (prefix form `株式会社日立製作所ライフ事業…`): one
+/// proper-noun organization token, or a run of name chars up to a title or division word.
+fn name_end(w: &[Word], chars: &[char], start: usize) -> usize {
+    // Tokens from `start` on.
+    let Some(first) = w.iter().position(|t| t.char_start >= start) else {
+        return start;
+    };
+    if w[first].char_start != start {
+        return start;
+    }
+    if w[first].pos_detail.contains("組織") {
+        return w[first].char_end;
+    }
+    let mut end = start;
+    let mut k = first;
+    while k < w.len() {
+        let t = &w[k];
+        if t.char_start != end && !(t.char_start == end + 1 && chars.get(end) == Some(&' ')) {
+            break;
+        }
+        let latin = t.surface.chars().all(|c| c.is_ascii_alphanumeric() || c == '&' || c == '-');
+        if NAME_END.contains(&t.surface.as_str()) && k > first {
+            break;
+        }
+        if !(nounish(t) || latin || t.surface == "・") || t.surface.chars().any(is_boundary) && t.surface != "・" {
+            break;
+        }
+        end = t.char_end;
+        k += 1;
+        // An organization suffix ends the name (株式会社日本医療機器開発機構).
+        if ORG_SUFFIX.iter().any(|x| t.surface.ends_with(x)) && k > first + 1 {
+            break;
+        }
+    }
+    end
+}
+
+/// People.
+fn people(ctx: &LineCtx) -> Vec<Found> {
+    static LABELLED: OnceLock<Regex> = OnceLock::new();
+    static LISTED: OnceLock<Regex> = OnceLock::new();
+    let labelled = LABELLED.get_or_init(|| {
+        Regex::new(r"(研究代表者|研究開発代表者|代表者|主査|座長|委員長|講師|氏名|担当者|PS|PO|PD)\s*[:]?\s*([\p{Han}々]{1,4}) ([\p{Han}々\p{Hiragana}\p{Katakana}]{1,4})(?:\s|\(|$|、|,|氏)").unwrap()
+    });
+    let listed = LISTED.get_or_init(|| {
+        Regex::new(r"(?:^|\s)([\p{Han}々]{1,4}) ([\p{Han}々\p{Hiragana}]{1,4})(?:$|\s|\()").unwrap()
+    });
+    let sp = &ctx.norm.spaced;
+    let mut out = Vec::new();
+    let mut push = |fam: regex::Match, given: regex::Match, role: Option<&str>, out: &mut Vec<Found>| {
+        let name = format!("{}{}", fam.as_str(), given.as_str());
+        let s = super::norm::char_index(sp, fam.start());
+        let e = super::norm::char_index(sp, given.end());
+        let mut fact = super::named("person", &name);
+        fact.role = role.map(str::to_string);
+        fact.affiliation = affiliation(sp, given.end());
+        out.push(Found {
+            fact,
+            range: s..e,
+            spaced: true,
+        });
+    };
+    for c in labelled.captures_iter(sp) {
+        if let (Some(r), Some(f), Some(g)) = (c.get(1), c.get(2), c.get(3)) {
+            if plausible_name(f.as_str(), g.as_str(), true) {
+                push(f, g, Some(r.as_str()), &mut out);
+            }
+        }
+    }
+    if out.is_empty() {
+        let mut at = 0;
+        while let Some(c) = listed.captures_at(sp, at) {
+            let (Some(m), Some(f), Some(g)) = (c.get(0), c.get(1), c.get(2)) else {
+                break;
+            };
+            // Step past the name only: two names in one line share the space between them.
+            at = g.end().max(m.start() + 1);
+            if plausible_name(f.as_str(), g.as_str(), ctx.page_lists_people) {
+                push(f, g, None, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// `(宮城県立がんセンター)` or the text after the name, when it reads like an affiliation.
+fn affiliation(sp: &str, after: usize) -> Option<String> {
+    let rest = sp[after..].trim_start();
+    let rest = rest.strip_prefix('(').unwrap_or(rest);
+    let end = rest.find([')', ' ', '、']).unwrap_or(rest.len());
+    let a = rest[..end].trim();
+    let org = ORG_SUFFIX.iter().any(|s| a.contains(s))
+        || LEGAL_FORMS.iter().any(|s| a.contains(s))
+        || a.contains("省")
+        || a.contains("事務所");
+    (org && a.chars().count() >= 2).then(|| a.to_string())
+}
+
+/// Whether `family given` looks like a Japanese personal name: 1–4 kanji, then 1–4 kanji or
+/// kana, and neither part a common word (研究 開発, 交流 スペース). On pages that are member
+/// lists the shape alone is enough; elsewhere IPADIC must know the family name as a name.
+fn plausible_name(family: &str, given: &str, list_page: bool) -> bool {
+    let f_len = family.chars().count();
+    let g_len = given.chars().count();
+    if f_len + g_len < 2 || f_len + g_len > 6 {
+        return false;
+    }
+    const NOT_NAMES: &[&str] = &[
+        "研究", "開発", "事業", "支援", "課題", "医療", "企業", "機器", "技術", "基盤", "推進",
+        "実施", "連携", "評価", "委員", "会議", "資料", "参考", "概要", "目的", "予算", "計画",
+        "年度", "成果", "以上", "以下", "合計", "国内", "海外", "写真", "図", "表", "第", "注",
+        "内容", "期間", "対象", "事例", "状況", "件数", "活用", "結果", "国", "県", "市",
+        "臨床", "試験", "治験", "製品", "市場", "施策", "政策", "専門", "分野", "領域", "産業",
+        "基礎", "応用", "段階", "特許", "取得", "提供", "機関", "大学", "病院", "部", "課", "室",
+        "法人", "株式", "会社", "協会", "機構", "学会", "センター", "本部", "局", "庁", "省",
+        "所長", "教授", "代表", "社長", "取締役", "弁理士", "弁護士", "主任", "研究員", "専門医",
+    ];
+    for p in [family, given] {
+        if NOT_NAMES.iter().any(|n| p.contains(n)) {
+            return false;
+        }
+    }
+    let fam_tokens = crate::text::tokenize(family);
+    let known_name = fam_tokens
+        .iter()
+        .any(|t| t.pos_detail.contains("人名"));
+    let common = fam_tokens.len() == 1
+        && fam_tokens[0].pos == "名詞"
+        && !fam_tokens[0].pos_detail.contains("固有名詞")
+        && f_len >= 2;
+    if list_page {
+        !common || known_name
+    } else {
+        known_name
+    }
+}
