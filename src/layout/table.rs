@@ -98,6 +98,9 @@ impl Table {
 /// Tolerance for "same position" of rules, in points.
 const TOL: f32 = 2.0;
 
+/// Smallest table width and height, in points.
+const MIN_BOX: f32 = 6.0;
+
 #[derive(Debug, Clone, Copy)]
 struct Seg {
     /// Fixed coordinate (y for horizontal, x for vertical).
@@ -126,6 +129,11 @@ pub fn find_in(rules: &[Rule], glyphs: &[Glyph]) -> Vec<Table> {
             let h: Vec<Seg> = hi.iter().map(|&i| hs[i]).collect();
             let v: Vec<Seg> = vi.iter().map(|&i| vs[i]).collect();
             Grid::build(&h, &v)
+        })
+        // A box smaller than a line of text is a drawing (a glyph outline, a check box).
+        .filter(|g| {
+            let b = g.bbox();
+            b.width() >= MIN_BOX && b.height() >= MIN_BOX
         })
         .collect();
     assign_glyphs(&mut grids, glyphs);

@@ -27,16 +27,17 @@ fn block_letter(s: &str) -> Option<String> {
 fn amount_line(s: &str) -> Option<(Option<f64>, Option<i64>, Option<i64>)> {
     let f = numbers::fold(s);
     let re = regex::Regex::new(
-        r"^([▲△\-]?[0-9][0-9,]*(?:\.[0-9]+)?)(百万円|千円|億円|万円|円)(?:全([0-9,]+)件)?",
+        r"^(?:([▲△\-]?[0-9][0-9,]*(?:\.[0-9]+)?)|-)(百万円|千円|億円|万円|円)(?:全([0-9,]+)件)?",
     )
     .expect("valid regex");
     let c = re.captures(&f)?;
     let unit = &c[2];
-    let yen = numbers::to_yen(&c[1], unit);
-    let n = numbers::parse_decimal(&c[1])?;
+    // `- 百万円`: no amount printed.
+    let printed = c.get(1).map(|m| m.as_str()).unwrap_or("-");
+    let yen = numbers::to_yen(printed, unit);
     // Value in 百万円 whatever the printed unit.
-    let million = match unit {
-        "百万円" => Some(n.to_f64()),
+    let million = match (unit, numbers::parse_decimal(printed)) {
+        ("百万円", Some(n)) => Some(n.to_f64()),
         _ => yen.map(|y| y as f64 / 1e6),
     };
     let count = c.get(3).and_then(|m| numbers::parse_int(m.as_str()));

@@ -215,11 +215,29 @@ fn project(cx: &Ctx) -> Project {
     )
     .expect("valid regex");
     for (pi, lines) in cx.lines.iter().enumerate() {
-        for l in lines {
-            let t = numbers::fold(&l.text);
+        for l in lines
+            .iter()
+            .filter(|l| key(&l.text).starts_with("事業番号"))
+        {
+            // The parts may be separate boxes far apart: join the segments of the same band.
+            let mut row: Vec<&TextLine> = lines
+                .iter()
+                .filter(|o| {
+                    o.bbox.x0 >= l.bbox.x0 - 1.0
+                        && o.bbox.v_overlap(&l.bbox) > 0.5 * l.bbox.height().min(o.bbox.height())
+                })
+                .collect();
+            row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+            let joined: String = row
+                .iter()
+                .map(|o| o.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let t = numbers::fold(&joined);
             if let Some(c) = re.captures(&t) {
                 p.project_number_parts = (1..=4).map(|i| c[i].to_string()).collect();
-                p.prov = cx.prov(pi, l.bbox, &l.text);
+                let bbox = row.iter().fold(l.bbox, |a, o| a.union(&o.bbox));
+                p.prov = cx.prov(pi, bbox, &joined);
                 break;
             }
         }
@@ -245,18 +263,19 @@ fn project(cx: &Ctx) -> Project {
     }
     if p.project_number_parts.len() == 4 {
         let mut n = p.project_number_parts.join("-");
-        // A sub-number printed as （2） after the ministry: 2023-厚労-22-0964-2.
-        if let Some((_, t, c)) = cx.label("府省庁") {
-            for v in t.right_of(c).into_iter().filter(|v| v.row == c.row) {
-                let k = numbers::fold(&key(&v.text));
-                let inner = k
-                    .trim_start_matches(['(', '（'])
-                    .trim_end_matches([')', '）']);
-                if k.starts_with(['(', '（'])
-                    && !inner.is_empty()
-                    && inner.chars().all(|c| c.is_ascii_digit())
-                {
-                    n = format!("{n}-{inner}");
+        // A sub-number printed as （2） after the ministry: 2023-厚労-22-0964-2. It may sit
+        // outside any ruled cell, so look at the text lines of the 府省庁 band.
+        let sub = regex::Regex::new(r"[(（](\d{1,2})[)）]$").expect("valid regex");
+        'pages: for lines in &cx.lines {
+            for l in lines.iter().filter(|l| key(&l.text).starts_with("府省庁")) {
+                for o in lines.iter().filter(|o| {
+                    o.bbox.x0 >= l.bbox.x0
+                        && o.bbox.v_overlap(&l.bbox) > 0.5 * l.bbox.height().min(o.bbox.height())
+                }) {
+                    if let Some(c) = sub.captures(&numbers::fold(&key(&o.text))) {
+                        n = format!("{n}-{}", &c[1]);
+                        break 'pages;
+                    }
                 }
             }
         }
@@ -346,8 +365,7 @@ fn budget_column(k: &str) -> Option<&'static str> {
 /// A year header cell: (fiscal year, is the request column).
 fn year_header(text: &str) -> Option<(i32, bool)> {
     let k = numbers::fold(&key(text));
-    let re =
-        regex::Regex::new(r"^(令和|平成)(元|\d{1,2})年度(要求)?(当初予算)?$").expect("valid regex");
+    let re = regex::Regex::new(r"^(令和|平成)(元|\d{1,2})年度(要求)?$").expect("valid regex");
     let c = re.captures(&k)?;
     let n = if &c[2] == "元" {
         1
@@ -379,7 +397,7 @@ fn budgets(cx: &Ctx) -> Vec<BudgetCell> {
             let header_row = headers
                 .iter()
                 .map(|(c, _, _)| c.row_end())
-                .max()
+                .min()
                 .unwrap_or(0);
             // Unit: 千円 if the table says so, else 百万円.
             let unit =
@@ -394,14 +412,22 @@ fn budgets(cx: &Ctx) -> Vec<BudgetCell> {
                 let Some(col) = budget_column(&key(&lc.text)) else {
                     continue;
                 };
+                // The year headers that apply: the header row nearest above the label.
+                let Some(hrow) = headers
+                    .iter()
+                    .map(|(h, _, _)| h.row_end())
+                    .filter(|&r| r < lc.row)
+                    .max()
+                else {
+                    continue;
+                };
                 for v in t.right_of(lc) {
                     if v.row != lc.row || v.is_empty() {
                         continue;
                     }
-                    let Some(&(_, year, request)) = headers
-                        .iter()
-                        .find(|(h, _, _)| v.bbox.cx() >= h.bbox.x0 && v.bbox.cx() <= h.bbox.x1)
-                    else {
+                    let Some(&(_, year, request)) = headers.iter().find(|(h, _, _)| {
+                        h.row_end() == hrow && v.bbox.cx() >= h.bbox.x0 && v.bbox.cx() <= h.bbox.x1
+                    }) else {
                         continue;
                     };
                     let printed = v.text.trim().to_string();
