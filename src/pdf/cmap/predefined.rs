@@ -2,6 +2,7 @@
 //! Adobe; see dictionaries/cmap/LICENSE), embedded in the binary and parsed once per process
 //! on first use.
 
+use super::parse::BfDest;
 use super::{CMap, ToUnicode};
 use flate2::read::GzDecoder;
 use std::io::Read;
@@ -134,11 +135,25 @@ pub(super) fn lookup(name: &str, depth: usize) -> Option<Arc<CMap>> {
     )
 }
 
-/// Adobe-Japan1 CID → Unicode (Adobe-Japan1-UCS2, variation selectors dropped), parsed once.
+/// Adobe-Japan1 CID → Unicode (Adobe-Japan1-UCS2 adjusted to agree with poppler), parsed once.
+///
+/// Adobe maps the vertical-writing CIDs (rotated brackets, punctuation) to their horizontal
+/// characters; poppler, and so pdftotext, gives the vertical presentation forms (U+FE10..,
+/// U+FE30..). We follow poppler, deriving those CIDs from UniJIS-UTF16-H, which maps each
+/// presentation form to its vertical CID.
 pub fn adobe_japan1_ucs2() -> &'static ToUnicode {
     static MAP: OnceLock<ToUnicode> = OnceLock::new();
     MAP.get_or_init(|| {
-        ToUnicode::from_parsed(super::parse::parse(&gunzip(ADOBE_JAPAN1_UCS2)), true)
+        let mut p = super::parse::parse(&gunzip(ADOBE_JAPAN1_UCS2));
+        if let Some(uni) = lookup("UniJIS-UTF16-H", 0) {
+            for cp in (0xFE10..=0xFE19u32).chain(0xFE30..=0xFE4F) {
+                let cid = uni.cid(cp, 2);
+                if cid != 0 {
+                    p.bf.push((cid, cid, BfDest::Bytes((cp as u16).to_be_bytes().to_vec())));
+                }
+            }
+        }
+        ToUnicode::from_parsed(p, true)
     })
 }
 
@@ -188,6 +203,10 @@ mod tests {
         // Space CIDs give U+0020 (Adobe says U+2002 for 231, poppler U+00A0).
         assert_eq!(uni(cid("90ms-RKSJ-H", b" ").2), " ");
         assert_eq!(uni(1), " ");
+        // Vertical CIDs give vertical presentation forms, as in pdftotext: 、 → ︑.
+        let v = cid("90ms-RKSJ-V", b"\x81\x41").2;
+        assert_eq!(uni(v), "\u{fe11}");
+        assert_eq!(uni(cid("90ms-RKSJ-H", b"\x81\x41").2), "、");
         // Compatibility ideographs are unified like poppler's table (CID 13684 → 割).
         assert_eq!(uni(13684), "割");
         // Shift_JIS one-byte codes: ASCII and half-width katakana.

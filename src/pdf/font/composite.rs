@@ -22,6 +22,8 @@ enum CodeForm {
     Utf16,
     Utf8,
     Utf32,
+    /// Not a Unicode CMap: the CID itself is taken as the code point (Adobe-Identity).
+    Cid,
 }
 
 impl CodeForm {
@@ -39,10 +41,11 @@ impl CodeForm {
         }
     }
 
-    /// The character a code spells, if any (control characters excluded).
-    fn char_of(self, code: u32, len: usize) -> Option<char> {
+    /// The character a code (or for `Cid` its CID) spells, if any (controls excluded).
+    fn char_of(self, code: u32, len: usize, cid: u32) -> Option<char> {
         let c = match self {
             CodeForm::None => return None,
+            CodeForm::Cid => cid,
             CodeForm::Utf16 if len == 4 => {
                 let (hi, lo) = (code >> 16, code & 0xffff);
                 if !(0xD800..0xDC00).contains(&hi) || !(0xDC00..0xE000).contains(&lo) {
@@ -157,6 +160,12 @@ impl Composite {
         // Adobe-Japan1 CIDs when the descendant does not say.
         let japan1 = ordering.as_deref() == Some("Japan1")
             || (!cmap.is_identity() && ordering.is_none() && cmap.ordering() == Some("Japan1"));
+        // Like poppler, the Identity and UCS collections (and unknown ones) read a CID as the
+        // Unicode code point when there is no /ToUnicode: some producers write Unicode codes.
+        let known_cjk = matches!(
+            ordering.as_deref(),
+            Some("Japan1" | "Japan2" | "GB1" | "CNS1" | "Korea1" | "KR")
+        );
         let embedded = descriptor
             .is_some_and(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"));
         let cid_type0 = descendant
@@ -167,7 +176,10 @@ impl Composite {
             Some(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
             _ => cmap.name().to_string(),
         };
-        let code_form = CodeForm::of(&enc_name);
+        let mut code_form = CodeForm::of(&enc_name);
+        if !japan1 && !known_cjk && code_form == CodeForm::None {
+            code_form = CodeForm::Cid;
+        }
         (
             Composite {
                 collection: japan1.then(adobe_japan1_ucs2),
@@ -199,7 +211,10 @@ impl Composite {
                 return true;
             }
         }
-        match self.code_form.char_of(code, len) {
+        if self.code_form == CodeForm::Cid && self.to_unicode.is_some() {
+            return false;
+        }
+        match self.code_form.char_of(code, len, cid) {
             Some(c) => {
                 out.push(c);
                 true
@@ -350,6 +365,16 @@ mod tests {
         assert_eq!(out[1].text, "あ");
         assert_eq!((out[0].vy, out[0].vorigin), (-0.9, (0.4, 0.8)));
         assert_eq!((out[1].vy, out[1].vorigin), (-1.0, (0.5, 0.86)));
+    }
+
+    #[test]
+    fn adobe_identity_without_tounicode_reads_cids_as_unicode() {
+        // Like poppler: some producers write Unicode code points as CIDs.
+        let mut doc = Document::with_version("1.5");
+        let f = type0(&mut doc, "Identity-H".into(), "Identity", dictionary! {});
+        let out = decode(&f, b"\x30\x6e\x00\x01");
+        assert_eq!(out[0].text, "の");
+        assert!(out[1].unmapped && out[1].text.is_empty());
     }
 
     #[test]

@@ -315,4 +315,95 @@ mod tests {
             assert!(out.iter().all(|d| d.width.is_finite()));
         }
     }
+
+    /// Text of page 1 in content order (Tf/Tj/TJ/'/" and Form XObjects only).
+    fn page_text(path: &str) -> String {
+        let path = format!("{}/tests/fixtures/fonts/{path}", env!("CARGO_MANIFEST_DIR"));
+        let doc = Document::load(&path).expect("fixture");
+        let pid = *doc.get_pages().values().next().expect("a page");
+        let (res, ids) = doc.get_page_resources(pid).expect("resources");
+        let res = res.or_else(|| {
+            ids.first()
+                .and_then(|id| doc.get_object(*id).ok()?.as_dict().ok())
+        });
+        let mut out = String::new();
+        walk(&doc, &doc.get_page_content(pid), res, &mut out, 0);
+        out.retain(|c| !c.is_whitespace());
+        out
+    }
+
+    fn walk(doc: &Document, data: &[u8], res: Option<&Dictionary>, out: &mut String, depth: u8) {
+        let ops = lopdf::content::Content::decode(data).map_or(Vec::new(), |c| c.operations);
+        let sub = |key: &[u8]| res.and_then(|r| dict_at(doc, r, key));
+        let mut font: Option<Font> = None;
+        let mut decoded = Vec::new();
+        for op in ops {
+            match (op.operator.as_str(), op.operands.first()) {
+                ("Tf", Some(Object::Name(n))) => {
+                    font = sub(b"Font")
+                        .and_then(|f| dict_at(doc, f, n))
+                        .map(|d| Font::load(doc, d, "F").0);
+                }
+                ("Do", Some(Object::Name(n))) if depth < 4 => {
+                    let Some(Object::Stream(s)) = sub(b"XObject")
+                        .and_then(|x| x.get(n).ok())
+                        .map(|o| deref(doc, o))
+                    else {
+                        continue;
+                    };
+                    let r = dict_at(doc, &s.dict, b"Resources").or(res);
+                    walk(
+                        doc,
+                        &s.get_plain_content().unwrap_or_default(),
+                        r,
+                        out,
+                        depth + 1,
+                    );
+                }
+                ("Tj" | "'" | "\"" | "TJ", _) => {
+                    let Some(f) = &font else { continue };
+                    for o in &op.operands {
+                        let strings = match o {
+                            Object::Array(a) => a.iter().collect(),
+                            o => vec![o],
+                        };
+                        for s in strings.into_iter().filter_map(|o| o.as_str().ok()) {
+                            decoded.clear();
+                            f.decode(s, &mut decoded);
+                            decoded.iter().for_each(|d| out.push_str(&d.text));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Fixtures in tests/fixtures/fonts (see its README) against pdftotext's text.
+    #[test]
+    fn real_files_match_pdftotext() {
+        for (file, want) in [
+            ("noembed-sjis.pdf", "あいうえお"),
+            ("noembed-eucjp.pdf", "あいうえお"),
+            ("noembed-jis7.pdf", "ABCあいうえお1231"),
+            ("vertical.pdf", "あいうえお日本語"),
+            ("issue11555.pdf", "abcあいうabcあいう"),
+            ("noembed-identity-2.pdf", "あAbstract012"),
+            ("90ms_rksj_h_sample.pdf", "HelloASCII日本語テスト"),
+            (
+                "javauninstall-7r.pdf",
+                "の削除・インストールについて【【の場合】の削除】メニューの「スタート」⇒\
+                 「コントロールパネル」⇒「プログラムのアンインストール」を押下します。一覧の中\
+                 にある※「」「のソフトを、全て削除して下さい。」「」等の表記がございます。",
+            ),
+        ] {
+            // Same characters; their order on the page is the layout stage's business.
+            let sorted = |s: &str| {
+                let mut v: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+                v.sort_unstable();
+                v.into_iter().collect::<String>()
+            };
+            assert_eq!(sorted(&page_text(file)), sorted(want), "{file}");
+        }
+    }
 }
