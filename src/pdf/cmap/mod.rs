@@ -21,7 +21,7 @@ use std::sync::Arc;
 const MAX_USECMAP_DEPTH: usize = 8;
 
 /// An encoding CMap: bytes → (code, length) → CID.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CMap {
     name: String,
     vertical: bool,
@@ -224,7 +224,7 @@ enum Dest {
 }
 
 /// A code (or CID) → Unicode map: a /ToUnicode CMap or Adobe-Japan1-UCS2.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ToUnicode {
     map: RangeMap<Dest>,
     pool: Vec<char>,

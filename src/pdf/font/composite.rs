@@ -66,7 +66,7 @@ impl CodeForm {
 }
 
 /// A loaded composite font.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Composite {
     cmap: Arc<CMap>,
     to_unicode: Option<ToUnicode>,

@@ -38,14 +38,14 @@ pub struct Decoded {
     pub unmapped: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Kind {
     Simple(Box<simple::Simple>),
     Composite(Box<composite::Composite>),
 }
 
 /// A loaded font: immutable, `Send + Sync`, meant to be shared as `Arc<Font>`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Font {
     name: String,
     vertical: bool,

@@ -6,7 +6,7 @@ use super::{deref, dict_at, encodings, glyph_names, load_to_unicode, name_of, sc
 use lopdf::{Dictionary, Document, Object};
 
 /// A loaded simple font.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Simple {
     /// Text per code; empty = unmapped.
     text: Vec<Box<str>>,
