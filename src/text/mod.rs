@@ -23,7 +23,7 @@ pub use dictionary::load_segmenter;
 pub const POLICY_POS: &str = "policy";
 
 /// One token of a text, located by char offsets in the text as given.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Word {
     /// Char offset of the first char in the original text.
     pub char_start: usize,
@@ -103,18 +103,18 @@ fn words(worker: &mut SegmentWorker, prepared: &str, origin: &[usize]) -> Vec<Wo
         .iter()
         .map(|t| {
             let surface = &prepared[t.byte_start..t.byte_end];
-            let (pos, detail, base) = details(t.word_id, t.dictionary, t.user_dictionary);
+            let d = cached_details(t.word_id, t.dictionary, t.user_dictionary);
             let word = Word {
                 char_start: origin[char_at[t.byte_start]],
                 char_end: origin[char_at[t.byte_end]],
                 surface: surface.to_string(),
-                base_form: if base == "*" || base.is_empty() {
+                base_form: if &*d.base == "*" || d.base.is_empty() {
                     surface.to_string()
                 } else {
-                    base.to_string()
+                    d.base.to_string()
                 },
-                pos: pos.to_string(),
-                pos_detail: detail,
+                pos: d.pos.to_string(),
+                pos_detail: d.detail.to_string(),
             };
             (t.byte_start, t.byte_end, word)
         })
@@ -124,17 +124,17 @@ fn words(worker: &mut SegmentWorker, prepared: &str, origin: &[usize]) -> Vec<Wo
 
 /// Merge `1 | , | 024` and `3 | . | 5` (adjacent, a comma followed by three digits) into one
 /// number token.
-fn merge_numbers(raw: Vec<(usize, usize, Word)>) -> Vec<Word> {
+fn merge_numbers(mut raw: Vec<(usize, usize, Word)>) -> Vec<Word> {
     let digits = |s: &str| !s.is_empty() && s.chars().all(is_digit);
     let mut out: Vec<Word> = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        let (_, mut end, ref first) = raw[i];
-        let mut word = first.clone();
+        let mut end = raw[i].1;
+        let mut word = std::mem::take(&mut raw[i].2);
         i += 1;
         if digits(&word.surface) {
             let mut decimal = false;
-            while i + 1 < raw.len() {
+            while i + 1 < raw.len() && !decimal {
                 let (s1, e1, ref sep) = raw[i];
                 let (s2, e2, ref num) = raw[i + 1];
                 let comma = matches!(sep.surface.as_str(), "," | "，");
@@ -142,19 +142,18 @@ fn merge_numbers(raw: Vec<(usize, usize, Word)>) -> Vec<Word> {
                 let ok = s1 == end
                     && s2 == e1
                     && digits(&num.surface)
-                    && ((comma && !decimal && num.surface.chars().count() == 3)
-                        || (point && !decimal));
+                    && (point || (comma && num.surface.chars().count() == 3));
                 if !ok {
                     break;
                 }
-                decimal |= point;
+                decimal = point;
                 word.surface.push_str(&sep.surface);
                 word.surface.push_str(&num.surface);
                 word.char_end = num.char_end;
+                word.base_form.clone_from(&word.surface);
                 end = e2;
                 i += 2;
             }
-            word.base_form = word.surface.clone();
         }
         out.push(word);
     }
@@ -163,6 +162,51 @@ fn merge_numbers(raw: Vec<(usize, usize, Word)>) -> Vec<Word> {
 
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// A word's dictionary details, decoded once per word id and thread.
+struct Details {
+    pos: Box<str>,
+    detail: Box<str>,
+    base: Box<str>,
+}
+
+thread_local! {
+    // Decoding the packed detail fields costs as much as segmenting: cache them per word id
+    // (a document uses a few thousand distinct words).
+    static DETAILS: RefCell<std::collections::HashMap<(u8, u32), std::rc::Rc<Details>>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+fn cached_details(
+    id: WordId,
+    dict: &lindera::dictionary::Dictionary,
+    user: Option<&lindera::dictionary::UserDictionary>,
+) -> std::rc::Rc<Details> {
+    let lex = if id.is_unknown() {
+        0
+    } else if id.is_system() {
+        1
+    } else {
+        2
+    };
+    let key = (lex, id.id());
+    DETAILS.with(|cell| {
+        let mut map = cell.borrow_mut();
+        if map.len() > 200_000 {
+            map.clear();
+        }
+        map.entry(key)
+            .or_insert_with(|| {
+                let (pos, detail, base) = details(id, dict, user);
+                std::rc::Rc::new(Details {
+                    pos: pos.into(),
+                    detail: detail.into(),
+                    base: base.into(),
+                })
+            })
+            .clone()
+    })
 }
 
 /// (major POS, POS details 1–3, base form) of a token, borrowed from the dictionary.
@@ -271,7 +315,10 @@ mod tests {
         let s = surfaces("文部科学省と経済産業省の医工連携イノベーション推進事業");
         assert!(s.contains(&"文部科学省".to_string()), "{s:?}");
         assert!(s.contains(&"経済産業省".to_string()), "{s:?}");
-        assert!(s.contains(&"医工連携イノベーション推進事業".to_string()), "{s:?}");
+        assert!(
+            s.contains(&"医工連携イノベーション推進事業".to_string()),
+            "{s:?}"
+        );
         let w = tokenize("AMEDのACT-M");
         assert_eq!(w[0].pos, POLICY_POS);
         assert_eq!(w[0].base_form, "AMED");
@@ -296,5 +343,22 @@ mod tests {
         assert!(w.iter().any(|w| w.base_form == "する"), "{w:?}");
         assert!(tokenize("").is_empty());
         assert!(tokenize("   ").is_empty());
+    }
+}
+#[cfg(test)]
+mod debug_tokens {
+    #[test]
+    #[ignore]
+    fn print_tokens() {
+        let s = std::env::var("TOKENS").unwrap_or_default();
+        for l in s.split('|') {
+            for w in super::tokenize(l) {
+                eprintln!(
+                    "{}\t{}\t{}\t{}\t{}-{}",
+                    w.surface, w.pos, w.pos_detail, w.base_form, w.char_start, w.char_end
+                );
+            }
+            eprintln!("--");
+        }
     }
 }

@@ -177,7 +177,10 @@ fn fiscal_year_in(before: &str) -> Option<i32> {
 fn per_after(after: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"^(?:程度|以内|以下|まで)?(?:\([^)]{0,12}\))?\s*(?:/|per)\s*(?:(\d+)\s*)?(年|課題|件)").unwrap()
+        Regex::new(
+            r"^(?:程度|以内|以下|まで)?(?:\([^)]{0,12}\))?\s*(?:/|per)\s*(?:(\d+)\s*)?(年|課題|件)",
+        )
+        .unwrap()
     });
     let c = re.captures(after)?;
     match (c.get(1), c.get(2)?.as_str()) {
@@ -190,7 +193,8 @@ fn per_after(after: &str) -> Option<String> {
 /// `年間上限 5,200万円`, `年度は上限1.5億円`: a yearly amount.
 fn per_before(before: &str) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"(?:年間|年度は|毎年|1年あたり|年額)[^。、,]{0,8}$").unwrap());
+    let re = RE
+        .get_or_init(|| Regex::new(r"(?:年間|年度は|毎年|1年あたり|年額)[^。、,]{0,8}$").unwrap());
     re.is_match(before).then(|| "year".to_string())
 }
 
@@ -207,7 +211,6 @@ mod tests {
             let ctx = LineCtx {
                 norm: n,
                 words: &[],
-                prev: None,
                 next: None,
                 page_counts_projects: false,
                 page_lists_people: false,
@@ -234,17 +237,26 @@ mod tests {
     #[test]
     fn per_and_ranges() {
         let f = run(&["支援額；50百万円／年（間接経費込） 、支援期間；３年間"]);
-        assert_eq!((f[0].value_yen, f[0].per.as_deref()), (Some(50_000_000), Some("year")));
+        assert_eq!(
+            (f[0].value_yen, f[0].per.as_deref()),
+            (Some(50_000_000), Some("year"))
+        );
         let f = run(&["5 億円～ 10 億円程度／ 5 年間"]);
         assert_eq!(f[0].value_yen_min, Some(500_000_000));
         assert_eq!(f[0].value_yen_max, Some(1_000_000_000));
         assert_eq!(f[0].per.as_deref(), Some("5years"));
-        let f = run(&["1 課題あたり年間上限 5,200万円 (クラスⅠ・Ⅱ)", "7,800万円 (クラスⅢ・Ⅳ)"]);
+        let f = run(&[
+            "1 課題あたり年間上限 5,200万円 (クラスⅠ・Ⅱ)",
+            "7,800万円 (クラスⅢ・Ⅳ)",
+        ]);
         assert_eq!(f[0].per.as_deref(), Some("year"));
         assert_eq!(f[1].value_yen, Some(78_000_000));
         assert_eq!(f[1].per.as_deref(), Some("year"));
         let f = run(&["※治験を実施する年度は上限1.5億円"]);
-        assert_eq!((f[0].value_yen, f[0].per.as_deref()), (Some(150_000_000), Some("year")));
+        assert_eq!(
+            (f[0].value_yen, f[0].per.as_deref()),
+            (Some(150_000_000), Some("year"))
+        );
         let f = run(&["開発費：26,000千円／年、開発期間：最長3年"]);
         assert_eq!(f[0].value_yen, Some(26_000_000));
         assert_eq!(f[0].role.as_deref(), Some("開発費"));

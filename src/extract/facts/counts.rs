@@ -33,8 +33,7 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
             || after.starts_with("目")
             || after.starts_with("あたり")
             || after.starts_with("当たり")
-            || after.starts_with("以上")
-                && matches!(unit.as_str(), "者" | "人")
+            || after.starts_with("以上") && matches!(unit.as_str(), "者" | "人")
         {
             continue;
         }
@@ -89,7 +88,8 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
 fn ratios(text: &str) -> Vec<Found> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(補助率|負担率|助成率|委託率)[::]?\s*(?:(\d+)/(\d+)|(\d+(?:\.\d+)?)%)").unwrap()
+        Regex::new(r"(補助率|負担率|助成率|委託率)[::]?\s*(?:(\d+)/(\d+)|(\d+(?:\.\d+)?)%)")
+            .unwrap()
     });
     let mut out = Vec::new();
     for c in re.captures_iter(text) {

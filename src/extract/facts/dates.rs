@@ -3,7 +3,6 @@
 
 use super::{Found, LineCtx};
 use crate::extract::wareki::{era_year, fiscal_year_of};
-use crate::model::Fact;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -12,9 +11,23 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
     let text = &ctx.norm.text;
     let mut out = periods(text);
     let taken: Vec<(usize, usize)> = out.iter().map(|f| (f.range.start, f.range.end)).collect();
-    for f in dates(text) {
+    // A date broken over two lines (`令和４年７` / `月23日`): read it across the break.
+    let mut all = dates(text);
+    if let Some(next) = ctx.next {
+        let len = text.chars().count();
+        let joined = format!("{text}{}", next.text);
+        for f in dates(&joined) {
+            if f.range.start < len && f.range.end > len {
+                all.push(Found::new(f.fact, f.range.start..len));
+            }
+        }
+    }
+    for f in all {
         // A date inside a period (its end month) is not a date of its own.
-        if !taken.iter().any(|&(s, e)| f.range.start >= s && f.range.end <= e) {
+        if !taken
+            .iter()
+            .any(|&(s, e)| f.range.start >= s && f.range.end <= e)
+        {
             out.push(f);
         }
     }
@@ -110,7 +123,10 @@ fn periods(text: &str) -> Vec<Found> {
         }
         let s = super::norm::char_index(text, m.start());
         let e = super::norm::char_index(text, m.end());
-        out.push(Found::new(super::named("period", &format!("{y1}/{y2}")), s..e));
+        out.push(Found::new(
+            super::named("period", &format!("{y1}/{y2}")),
+            s..e,
+        ));
     }
     for c in greg.captures_iter(text) {
         let (Some(m), Some(a), Some(b)) = (c.get(0), c.get(1), c.get(2)) else {
@@ -124,7 +140,10 @@ fn periods(text: &str) -> Vec<Found> {
         }
         let s = super::norm::char_index(text, m.start());
         let e = super::norm::char_index(text, m.end());
-        out.push(Found::new(super::named("period", &format!("{y1}/{y2}")), s..e));
+        out.push(Found::new(
+            super::named("period", &format!("{y1}/{y2}")),
+            s..e,
+        ));
     }
     out
 }
@@ -150,7 +169,10 @@ mod tests {
         assert_eq!(vals("令和 4 年 7 月 11 日"), ["2022-07-11"]);
         assert_eq!(vals("令和4年2月"), ["2022-02"]);
         assert_eq!(vals("MIPS は2019 年11 月にクラスⅡ"), ["2019-11"]);
-        assert_eq!(vals("(1) 医療機器開発・事業化の支援（令和2〜6年度）"), ["2020/2024"]);
+        assert_eq!(
+            vals("(1) 医療機器開発・事業化の支援（令和2〜6年度）"),
+            ["2020/2024"]
+        );
         let p = vals("最大 5 年間（令和 4 年度（公募・採択後）～令和 9 年 3 月）");
         assert_eq!(p[0], "2022/2026");
         assert_eq!(vals("RNA 標的創薬（ R3~R7 ）"), ["2021/2025"]);

@@ -2,7 +2,6 @@
 //! ついて上市`.
 
 use super::{Found, LineCtx};
-use crate::model::Fact;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -34,9 +33,19 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
                 Some(n) if !text.ends_with('。') => format!("{text}{}", n.text),
                 _ => text.clone(),
             };
-            if ["目指", "目標", "上市", "達成", "実現", "とする", "向上", "増加", "削減"]
-                .iter()
-                .any(|k| joined.contains(k))
+            if [
+                "目指",
+                "目標",
+                "上市",
+                "達成",
+                "実現",
+                "とする",
+                "向上",
+                "増加",
+                "削減",
+            ]
+            .iter()
+            .any(|k| joined.contains(k))
             {
                 let value = text.trim_start_matches(|c: char| {
                     c.is_whitespace() || matches!(c, '・' | '○' | '●' | '◆' | '■' | '-' | '※')
@@ -55,7 +64,8 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
 fn percent_target(text: &str) -> Option<f64> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(\d+(?:\.\d+)?)\s*%(?:以上|以下|超|未満|を目指|を達成|程度を目標|を目標)").unwrap()
+        Regex::new(r"(\d+(?:\.\d+)?)\s*%(?:以上|以下|超|未満|を目指|を達成|程度を目標|を目標)")
+            .unwrap()
     });
     re.captures(text)?.get(1)?.as_str().parse().ok()
 }
@@ -64,6 +74,7 @@ fn percent_target(text: &str) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::extract::facts::norm::Norm;
+    use crate::model::Fact;
 
     fn kpis(line: &str, next: Option<&str>) -> Vec<Fact> {
         let n = Norm::new(line);
@@ -71,7 +82,6 @@ mod tests {
         let ctx = LineCtx {
             norm: &n,
             words: &[],
-            prev: None,
             next: nx.as_ref(),
             page_counts_projects: false,
             page_lists_people: false,
@@ -92,6 +102,10 @@ mod tests {
             Some("目指します。"),
         );
         assert_eq!(f[0].target_pct, Some(30.0));
-        assert!(kpis("乳癌のセンチネルリンパ節の同定率は100%（従来法と同等）", None).is_empty());
+        assert!(kpis(
+            "乳癌のセンチネルリンパ節の同定率は100%（従来法と同等）",
+            None
+        )
+        .is_empty());
     }
 }

@@ -51,8 +51,6 @@ pub(crate) struct LineCtx<'a> {
     pub norm: &'a Norm,
     /// Lindera tokens of `norm.text` (char offsets into it).
     pub words: &'a [Word],
-    /// The previous line of the page, normalized.
-    pub prev: Option<&'a Norm>,
     /// The next line of the page, normalized.
     pub next: Option<&'a Norm>,
     /// Whether the page prints a heading that makes bare `N(M)` cells counts of 課題.
@@ -78,9 +76,18 @@ fn extract_page(doc: &str, page: &PageLayout, out: &mut Vec<Fact>) {
     let norms: Vec<Norm> = page.lines.iter().map(|l| Norm::new(&l.text)).collect();
     let page_text: String = norms.iter().map(|n| n.text.as_str()).collect();
     let page_counts_projects = page_text.contains("課題数");
-    let page_lists_people = ["委員一覧", "名簿", "構成員", "委員名", "有識者", "コンサルタント", "研究代表者", "氏名"]
-        .iter()
-        .any(|k| page_text.contains(k));
+    let page_lists_people = [
+        "委員一覧",
+        "名簿",
+        "構成員",
+        "委員名",
+        "有識者",
+        "コンサルタント",
+        "研究代表者",
+        "氏名",
+    ]
+    .iter()
+    .any(|k| page_text.contains(k));
     let mut amount_state = amounts::State::default();
     let mut found_page: Vec<(usize, Found)> = Vec::new();
     for (li, n) in norms.iter().enumerate() {
@@ -91,7 +98,6 @@ fn extract_page(doc: &str, page: &PageLayout, out: &mut Vec<Fact>) {
         let ctx = LineCtx {
             norm: n,
             words: &words,
-            prev: li.checked_sub(1).and_then(|p| norms.get(p)),
             next: norms.get(li + 1),
             page_counts_projects,
             page_lists_people,

@@ -3,7 +3,6 @@
 //! people (`安西 智宏` in member lists, `研究代表者：田中 伸幸`), read from the Lindera tokens
 //! of the line and the policy-term dictionary.
 
-use super::counts::is_kanji;
 use super::{Found, LineCtx};
 use crate::text::{Word, POLICY_POS};
 use regex::Regex;
@@ -19,13 +18,19 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
 
 /// Whether a token can be part of a name compound.
 fn nounish(w: &Word) -> bool {
+    // IPADIC tags unknown ASCII symbols `(`, `:` as 名詞,サ変接続: they are no name.
+    if !w.surface.chars().any(char::is_alphanumeric) {
+        return false;
+    }
     match w.pos.as_str() {
         POLICY_POS => true,
-        "名詞" => !(w.pos_detail.starts_with("非自立")
-            || w.pos_detail.starts_with("代名詞")
-            || w.pos_detail.starts_with("副詞可能")
-            || w.pos_detail.starts_with("数")
-            || w.pos_detail.starts_with("接続詞的")),
+        "名詞" => {
+            !(w.pos_detail.starts_with("非自立")
+                || w.pos_detail.starts_with("代名詞")
+                || w.pos_detail.starts_with("副詞可能")
+                || w.pos_detail.starts_with("数")
+                || w.pos_detail.starts_with("接続詞的"))
+        }
         "接頭詞" => true,
         _ => false,
     }
@@ -37,15 +42,47 @@ fn is_sym(w: &Word, s: &str) -> bool {
 
 /// Leading tokens that are never part of a program name.
 const GENERIC_HEAD: &[&str] = &[
-    "本", "各", "他", "同", "当", "当該", "関連", "その他", "全", "両", "諸", "新規", "既存", "前記",
-    "上記", "下記", "今後", "今回", "次", "別",
+    "本",
+    "各",
+    "他",
+    "同",
+    "当",
+    "当該",
+    "関連",
+    "その他",
+    "全",
+    "両",
+    "諸",
+    "新規",
+    "既存",
+    "前記",
+    "上記",
+    "下記",
+    "今後",
+    "今回",
+    "次",
+    "別",
 ];
 
 /// Program names that are only generic words.
 const GENERIC: &[&str] = &[
-    "委託事業", "補助事業", "公募事業", "実証事業", "開発事業", "研究事業", "支援事業", "関連事業",
-    "国の事業", "共同プログラム", "統合プロジェクト", "医療機器事業", "AMED事業", "研究開発事業",
-    "プロジェクト", "事業", "プログラム",
+    "委託事業",
+    "補助事業",
+    "公募事業",
+    "実証事業",
+    "開発事業",
+    "研究事業",
+    "支援事業",
+    "関連事業",
+    "国の事業",
+    "共同プログラム",
+    "統合プロジェクト",
+    "医療機器事業",
+    "AMED事業",
+    "研究開発事業",
+    "プロジェクト",
+    "事業",
+    "プログラム",
 ];
 
 fn programs(ctx: &LineCtx) -> Vec<Found> {
@@ -74,13 +111,12 @@ fn programs(ctx: &LineCtx) -> Vec<Found> {
             if p.char_end != w[s].char_start {
                 break;
             }
-            if nounish(p) && !(p.pos == POLICY_POS && p.pos_detail == "法人格") {
-                s -= 1;
-            } else if is_sym(p, "・") && s >= 2 && nounish(&w[s - 2]) {
-                s -= 1;
-            } else {
+            let noun = nounish(p) && !(p.pos == POLICY_POS && p.pos_detail == "法人格");
+            let dot = is_sym(p, "・") && s >= 2 && nounish(&w[s - 2]);
+            if !(noun || dot) {
                 break;
             }
+            s -= 1;
         }
         // Drop generic heads and leading years (令和4年度, 26年度, R3年度).
         while s < i {
@@ -148,17 +184,57 @@ const LEGAL_FORMS: &[&str] = &[
 
 /// Token surfaces that end an organization's name (titles, divisions).
 const NAME_END: &[&str] = &[
-    "取締役", "代表", "社長", "会長", "専務", "常務", "執行", "役員", "部長", "本部", "事業部",
-    "教授", "准教授", "所長", "理事", "理事長", "センター長", "室長", "課長", "顧問", "CEO",
-    "CSO", "CTO", "COO", "副", "主任", "研究員", "パートナー", "専門", "特任", "名誉", "ライフ",
-    "メディカル", "コネクティッドソリューションズ",
+    "取締役",
+    "代表",
+    "社長",
+    "会長",
+    "専務",
+    "常務",
+    "執行",
+    "役員",
+    "部長",
+    "本部",
+    "事業部",
+    "教授",
+    "准教授",
+    "所長",
+    "理事",
+    "理事長",
+    "センター長",
+    "室長",
+    "課長",
+    "顧問",
+    "CEO",
+    "CSO",
+    "CTO",
+    "COO",
+    "副",
+    "主任",
+    "研究員",
+    "パートナー",
+    "専門",
+    "特任",
+    "名誉",
+    "ライフ",
+    "メディカル",
+    "コネクティッドソリューションズ",
 ];
 
 /// Suffixes that make a compound an organization (first one wins: 京都大学医学部附属病院
 /// extends past 大学 only through 医学部附属病院 / 病院).
 const ORG_SUFFIX: &[&str] = &[
-    "大学", "病院", "センター", "協会", "機構", "研究所", "学会", "財団", "会議所", "連合会",
-    "工業会", "研究機構",
+    "大学",
+    "病院",
+    "センター",
+    "協会",
+    "機構",
+    "研究所",
+    "学会",
+    "財団",
+    "会議所",
+    "連合会",
+    "工業会",
+    "研究機構",
 ];
 
 /// Abbreviated ministry names → their full names.
@@ -189,27 +265,47 @@ fn organizations(ctx: &LineCtx) -> Vec<Found> {
                 continue;
             }
             let after = pos + fchars.len();
-            let before_b = pos == 0 || is_boundary(chars[pos - 1]);
-            let after_b = after >= chars.len() || is_boundary(chars[after]);
-            let kk = *form == "株式会社" || *form == "(株)" || *form == "(有)" || *form == "有限会社" || *form == "合同会社";
+            let gap = |i: usize| ctx.norm.gap_before.get(i).copied().unwrap_or(false);
+            let before_b = pos == 0 || is_boundary(chars[pos - 1]) || gap(pos);
+            let after_b = after >= chars.len() || is_boundary(chars[after]) || gap(after);
+            let kk = matches!(
+                *form,
+                "株式会社" | "(株)" | "(有)" | "有限会社" | "合同会社"
+            );
             let full = match *form {
                 "(株)" => "株式会社",
                 "(有)" => "有限会社",
                 f => f,
             };
-            // Suffix form `京セラ株式会社`, `帝人(株)`: the name is before.
-            let suffix_form = kk && (after_b || (!before_b && !starts_name(&chars[after..])));
-            let found = if suffix_form {
-                let s = name_start(&chars, pos);
-                (s < pos).then(|| {
-                    let name: String = chars[s..pos].iter().collect();
-                    (format!("{}{full}", name.trim()), s, after)
-                })
+            let ns = name_start(&chars, &ctx.norm.gap_before, pos);
+            let before_name: String = chars[ns..pos].iter().collect();
+            let suffix =
+                (kk && ns < pos).then(|| (format!("{}{full}", before_name.trim()), ns, after));
+            let e = if after_b && kk {
+                after
             } else {
-                let e = name_end(w, &chars, after);
-                (e > after).then(|| {
-                    let name: String = chars[after..e].iter().collect();
-                    (format!("{full}{}", name.trim()), pos, e)
+                name_end(w, &chars, after)
+            };
+            let prefix = (e > after).then(|| {
+                let name: String = chars[after..e].iter().collect();
+                (format!("{full}{}", name.trim()), pos, e)
+            });
+            // Suffix form `京セラ株式会社`, `帝人(株)`: a name is glued before it (and is not
+            // itself a label or a unit: `グループ会社(株)JIMRO`, `…大学循環器科 株式会社 X`).
+            let name_before = !before_b
+                && before_name.chars().count() >= 2
+                && !["会社", "者", "機関", "科", "部", "課", "室", "先"]
+                    .iter()
+                    .any(|x| before_name.ends_with(x))
+                && !ORG_SUFFIX.iter().any(|x| before_name.contains(x));
+            let found = if name_before || (after_b && !before_b) {
+                suffix.or(prefix)
+            } else {
+                // `Holoeyes (株)` at the end of a line: the name is before the gap.
+                prefix.or(if gap(pos) && !after_b {
+                    None
+                } else {
+                    suffix.filter(|_| gap(pos))
                 })
             };
             if let Some((value, s, e)) = found {
@@ -224,7 +320,10 @@ fn organizations(ctx: &LineCtx) -> Vec<Found> {
     // 2. Ministries, agencies and institutes from the policy dictionary.
     for t in w {
         if t.pos == POLICY_POS && (t.pos_detail == "府省庁" || t.pos_detail == "機関") {
-            if covered.iter().any(|&(s, e)| t.char_start >= s && t.char_start < e) {
+            if covered
+                .iter()
+                .any(|&(s, e)| t.char_start >= s && t.char_start < e)
+            {
                 continue;
             }
             let value = full_ministry(&t.surface);
@@ -251,7 +350,10 @@ fn organizations(ctx: &LineCtx) -> Vec<Found> {
             continue;
         }
         i = e;
-        if covered.iter().any(|&(cs, ce)| w[s].char_start < ce && w[e - 1].char_end > cs) {
+        if covered
+            .iter()
+            .any(|&(cs, ce)| w[s].char_start < ce && w[e - 1].char_end > cs)
+        {
             continue;
         }
         // First org suffix in the run.
@@ -311,24 +413,48 @@ fn is_boundary(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            '、' | '。' | ',' | '.' | ':' | ';' | '(' | ')' | '「' | '」' | '『' | '』' | '【' | '】'
-                | '/' | '・' | '→' | '⇒' | '※' | '○' | '●' | '◆' | '■' | '=' | '>' | '<' | '”'
-                | '"' | '“' | '&'
+            '、' | '。'
+                | ','
+                | '.'
+                | ':'
+                | ';'
+                | '('
+                | ')'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '【'
+                | '】'
+                | '/'
+                | '・'
+                | '→'
+                | '⇒'
+                | '※'
+                | '○'
+                | '●'
+                | '◆'
+                | '■'
+                | '='
+                | '>'
+                | '<'
+                | '”'
+                | '"'
+                | '“'
+                | '&'
         )
         || ('\u{3041}'..='\u{309f}').contains(&c)
 }
 
-/// Whether text starts like a name (katakana, Latin, kanji).
-fn starts_name(rest: &[char]) -> bool {
-    rest.first()
-        .is_some_and(|&c| c.is_ascii_alphabetic() || is_kanji(c) || ('\u{30a0}'..='\u{30ff}').contains(&c))
-}
-
 /// Start of the name that ends at `end` (suffix form): back to a boundary; `&` and spaces
 /// between Latin words and `・` between katakana stay inside.
-fn name_start(chars: &[char], end: usize) -> usize {
+fn name_start(chars: &[char], gaps: &[bool], end: usize) -> usize {
     let mut s = end;
     while s > 0 {
+        // A dropped space before char s (between a CJK and a Latin word) ends the name.
+        if s < end && gaps.get(s).copied().unwrap_or(false) {
+            break;
+        }
         let c = chars[s - 1];
         let inner = match c {
             ' ' | '&' => s >= 2 && chars[s - 2].is_ascii_alphanumeric(),
@@ -355,7 +481,13 @@ fn name_end(w: &[Word], chars: &[char], start: usize) -> usize {
     if w[first].char_start != start {
         return start;
     }
-    if w[first].pos_detail.contains("組織") {
+    let is_latin = |t: &Word| {
+        t.surface
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '&' || c == '-')
+    };
+    // IPADIC's own organization names (日立製作所); unknown Latin words are tagged 組織 too.
+    if w[first].pos_detail.contains("組織") && !is_latin(&w[first]) {
         return w[first].char_end;
     }
     let mut end = start;
@@ -365,11 +497,17 @@ fn name_end(w: &[Word], chars: &[char], start: usize) -> usize {
         if t.char_start != end && !(t.char_start == end + 1 && chars.get(end) == Some(&' ')) {
             break;
         }
-        let latin = t.surface.chars().all(|c| c.is_ascii_alphanumeric() || c == '&' || c == '-');
+        let latin = is_latin(t);
         if NAME_END.contains(&t.surface.as_str()) && k > first {
             break;
         }
-        if !(nounish(t) || latin || t.surface == "・") || t.surface.chars().any(is_boundary) && t.surface != "・" {
+        // A Latin name ends where the script changes (`Biomedical Solutionsベンチャー企業`).
+        if k > first && is_latin(&w[k - 1]) != latin {
+            break;
+        }
+        if !(nounish(t) || latin || t.surface == "・")
+            || t.surface.chars().any(is_boundary) && t.surface != "・"
+        {
             break;
         }
         end = t.char_end;
@@ -394,19 +532,20 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
     });
     let sp = &ctx.norm.spaced;
     let mut out = Vec::new();
-    let mut push = |fam: regex::Match, given: regex::Match, role: Option<&str>, out: &mut Vec<Found>| {
-        let name = format!("{}{}", fam.as_str(), given.as_str());
-        let s = super::norm::char_index(sp, fam.start());
-        let e = super::norm::char_index(sp, given.end());
-        let mut fact = super::named("person", &name);
-        fact.role = role.map(str::to_string);
-        fact.affiliation = affiliation(sp, given.end());
-        out.push(Found {
-            fact,
-            range: s..e,
-            spaced: true,
-        });
-    };
+    let push =
+        |fam: regex::Match, given: regex::Match, role: Option<&str>, out: &mut Vec<Found>| {
+            let name = format!("{}{}", fam.as_str(), given.as_str());
+            let s = super::norm::char_index(sp, fam.start());
+            let e = super::norm::char_index(sp, given.end());
+            let mut fact = super::named("person", &name);
+            fact.role = role.map(str::to_string);
+            fact.affiliation = affiliation(sp, given.end());
+            out.push(Found {
+                fact,
+                range: s..e,
+                spaced: true,
+            });
+        };
     for c in labelled.captures_iter(sp) {
         if let (Some(r), Some(f), Some(g)) = (c.get(1), c.get(2), c.get(3)) {
             if plausible_name(f.as_str(), g.as_str(), true) {
@@ -414,7 +553,8 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
             }
         }
     }
-    if out.is_empty() {
+    // Letter-spaced headings (`船 荷 証 券 に 関 す る`) are not lists of names.
+    if out.is_empty() && !letter_spaced(sp) {
         let mut at = 0;
         while let Some(c) = listed.captures_at(sp, at) {
             let (Some(m), Some(f), Some(g)) = (c.get(0), c.get(1), c.get(2)) else {
@@ -422,12 +562,26 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
             };
             // Step past the name only: two names in one line share the space between them.
             at = g.end().max(m.start() + 1);
-            if plausible_name(f.as_str(), g.as_str(), ctx.page_lists_people) {
+            let long_enough =
+                f.as_str().chars().count() >= 2 && f.as_str().len() + g.as_str().len() >= 9;
+            if long_enough && plausible_name(f.as_str(), g.as_str(), ctx.page_lists_people) {
                 push(f, g, None, &mut out);
             }
         }
     }
     out
+}
+
+/// Whether most CJK chars of the line stand apart (`法 制 審 議 会`).
+fn letter_spaced(sp: &str) -> bool {
+    let chars: Vec<char> = sp.chars().collect();
+    let cjk = |c: char| c.is_alphabetic() && !c.is_ascii();
+    let total = chars.iter().filter(|&&c| cjk(c)).count();
+    let apart = chars
+        .windows(3)
+        .filter(|w| cjk(w[0]) && w[1] == ' ' && cjk(w[2]))
+        .count();
+    apart >= 3 && apart * 3 >= total
 }
 
 /// `(宮城県立がんセンター)` or the text after the name, when it reads like an affiliation.
@@ -452,15 +606,100 @@ fn plausible_name(family: &str, given: &str, list_page: bool) -> bool {
     if f_len + g_len < 2 || f_len + g_len > 6 {
         return false;
     }
+    // A given name is kanji or kana, not kanji with okurigana (関す, 求る).
+    let kana = |c: char| ('\u{3041}'..='\u{30ff}').contains(&c);
+    if given.chars().any(kana) && !given.chars().all(kana) {
+        return false;
+    }
+    let all = crate::text::tokenize(&format!("{family}{given}"));
+    if all.iter().any(|t| {
+        matches!(
+            t.pos.as_str(),
+            "動詞" | "助詞" | "助動詞" | "形容詞" | "副詞" | "連体詞"
+        )
+    }) {
+        return false;
+    }
     const NOT_NAMES: &[&str] = &[
-        "研究", "開発", "事業", "支援", "課題", "医療", "企業", "機器", "技術", "基盤", "推進",
-        "実施", "連携", "評価", "委員", "会議", "資料", "参考", "概要", "目的", "予算", "計画",
-        "年度", "成果", "以上", "以下", "合計", "国内", "海外", "写真", "図", "表", "第", "注",
-        "内容", "期間", "対象", "事例", "状況", "件数", "活用", "結果", "国", "県", "市",
-        "臨床", "試験", "治験", "製品", "市場", "施策", "政策", "専門", "分野", "領域", "産業",
-        "基礎", "応用", "段階", "特許", "取得", "提供", "機関", "大学", "病院", "部", "課", "室",
-        "法人", "株式", "会社", "協会", "機構", "学会", "センター", "本部", "局", "庁", "省",
-        "所長", "教授", "代表", "社長", "取締役", "弁理士", "弁護士", "主任", "研究員", "専門医",
+        "研究",
+        "開発",
+        "事業",
+        "支援",
+        "課題",
+        "医療",
+        "企業",
+        "機器",
+        "技術",
+        "基盤",
+        "推進",
+        "実施",
+        "連携",
+        "評価",
+        "委員",
+        "会議",
+        "資料",
+        "参考",
+        "概要",
+        "目的",
+        "予算",
+        "計画",
+        "年度",
+        "成果",
+        "以上",
+        "以下",
+        "合計",
+        "国内",
+        "海外",
+        "写真",
+        "第",
+        "内容",
+        "期間",
+        "対象",
+        "事例",
+        "状況",
+        "件数",
+        "活用",
+        "結果",
+        "臨床",
+        "試験",
+        "治験",
+        "製品",
+        "市場",
+        "施策",
+        "政策",
+        "専門",
+        "分野",
+        "領域",
+        "産業",
+        "基礎",
+        "応用",
+        "段階",
+        "特許",
+        "取得",
+        "提供",
+        "機関",
+        "大学",
+        "病院",
+        "法人",
+        "株式",
+        "会社",
+        "協会",
+        "機構",
+        "学会",
+        "センター",
+        "本部",
+        "庁",
+        "省",
+        "所長",
+        "教授",
+        "代表",
+        "社長",
+        "取締役",
+        "弁理士",
+        "弁護士",
+        "主任",
+        "研究員",
+        "専門医",
     ];
     for p in [family, given] {
         if NOT_NAMES.iter().any(|n| p.contains(n)) {
@@ -468,9 +707,7 @@ fn plausible_name(family: &str, given: &str, list_page: bool) -> bool {
         }
     }
     let fam_tokens = crate::text::tokenize(family);
-    let known_name = fam_tokens
-        .iter()
-        .any(|t| t.pos_detail.contains("人名"));
+    let known_name = fam_tokens.iter().any(|t| t.pos_detail.contains("人名"));
     let common = fam_tokens.len() == 1
         && fam_tokens[0].pos == "名詞"
         && !fam_tokens[0].pos_detail.contains("固有名詞")

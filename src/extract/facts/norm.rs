@@ -16,6 +16,8 @@ pub struct Norm {
     pub spaced: String,
     /// Origins of `spaced`.
     pub spaced_origin: Vec<usize>,
+    /// For each char of `text`, whether spaces were dropped right before it.
+    pub gap_before: Vec<bool>,
 }
 
 impl Norm {
@@ -37,11 +39,14 @@ impl Norm {
         }
         let mut n = Norm::default();
         let mut k = 0;
+        let mut gap = false;
         while k < folded.len() {
             let (c, i) = folded[k];
             if c != ' ' {
                 n.text.push(c);
                 n.origin.push(i);
+                n.gap_before.push(gap);
+                gap = false;
                 n.spaced.push(c);
                 n.spaced_origin.push(i);
                 k += 1;
@@ -57,6 +62,9 @@ impl Norm {
                 if b.is_ascii_alphanumeric() && a.is_ascii_alphanumeric() {
                     n.text.push(' ');
                     n.origin.push(i);
+                    n.gap_before.push(false);
+                } else {
+                    gap = true;
                 }
                 n.spaced.push(' ');
                 n.spaced_origin.push(i);
