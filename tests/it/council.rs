@@ -181,6 +181,22 @@ fn council_seed_texts() {
         let text = std::fs::read_to_string(txt).expect("seed text");
         let page = text_page(&text);
         let got = seisaku::extract::facts::extract("seed", std::slice::from_ref(&page));
+        if std::env::var_os("SEISAKU_PRINT_FACTS").is_some() {
+            for f in &got {
+                let v = f.value.clone().unwrap_or(Value::Null);
+                eprintln!(
+                    "{name} {} {v} {:?} {:?}-{:?} {:?} {:?} {:?} | {}",
+                    f.kind,
+                    f.value_yen,
+                    f.value_yen_min,
+                    f.value_yen_max,
+                    f.role,
+                    f.per,
+                    f.program,
+                    f.text
+                );
+            }
+        }
         score(facts.as_array().expect("list"), &got, &text, &mut s, &name);
     }
     let (recall, precision) = report(&s, "council seed texts");

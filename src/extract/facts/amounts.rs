@@ -211,6 +211,7 @@ mod tests {
             let ctx = LineCtx {
                 norm: n,
                 words: &[],
+                prev: None,
                 next: None,
                 page_counts_projects: false,
                 page_lists_people: false,

@@ -57,11 +57,16 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
     // Cells `153(6)` of a table headed 課題数（導出件数）.
     if ctx.page_counts_projects {
         static CELL: OnceLock<Regex> = OnceLock::new();
-        let cell = CELL.get_or_init(|| Regex::new(r"(?:^|[^\d.,/(])(\d+)\((\d+)\)").unwrap());
+        let cell = CELL.get_or_init(|| Regex::new(r"(\d+)\((\d+)\)").unwrap());
         for c in cell.captures_iter(text) {
             let (Some(m), Some(num)) = (c.get(0), c.get(1)) else {
                 continue;
             };
+            if text[..m.start()]
+                .ends_with(|ch: char| ch.is_ascii_digit() || matches!(ch, '.' | ',' | '/' | '('))
+            {
+                continue;
+            }
             let after = &text[m.end()..];
             if after.starts_with(|ch: char| is_kanji(ch) || ch.is_alphabetic()) {
                 continue;

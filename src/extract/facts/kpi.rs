@@ -82,6 +82,7 @@ mod tests {
         let ctx = LineCtx {
             norm: &n,
             words: &[],
+            prev: None,
             next: nx.as_ref(),
             page_counts_projects: false,
             page_lists_people: false,

@@ -51,6 +51,8 @@ pub(crate) struct LineCtx<'a> {
     pub norm: &'a Norm,
     /// Lindera tokens of `norm.text` (char offsets into it).
     pub words: &'a [Word],
+    /// The previous line of the page, normalized.
+    pub prev: Option<&'a Norm>,
     /// The next line of the page, normalized.
     pub next: Option<&'a Norm>,
     /// Whether the page prints a heading that makes bare `N(M)` cells counts of 課題.
@@ -98,6 +100,7 @@ fn extract_page(doc: &str, page: &PageLayout, out: &mut Vec<Fact>) {
         let ctx = LineCtx {
             norm: n,
             words: &words,
+            prev: li.checked_sub(1).and_then(|p| norms.get(p)),
             next: norms.get(li + 1),
             page_counts_projects,
             page_lists_people,
@@ -121,7 +124,10 @@ fn extract_page(doc: &str, page: &PageLayout, out: &mut Vec<Fact>) {
         };
         let mut fact = f.fact;
         // Names repeat on a page (running heads, tables): one fact per name and page.
-        if matches!(fact.kind.as_str(), "program" | "organization" | "person") {
+        if matches!(
+            fact.kind.as_str(),
+            "program" | "organization" | "person" | "date" | "period" | "kpi"
+        ) {
             let key = format!("{}\u{1}{}", fact.kind, value_str(&fact));
             if !seen.insert(key) {
                 continue;

@@ -3,6 +3,7 @@
 //! people (`安西 智宏` in member lists, `研究代表者：田中 伸幸`), read from the Lindera tokens
 //! of the line and the policy-term dictionary.
 
+use super::counts::is_kanji;
 use super::{Found, LineCtx};
 use crate::text::{Word, POLICY_POS};
 use regex::Regex;
@@ -108,7 +109,13 @@ fn programs(ctx: &LineCtx) -> Vec<Found> {
         let mut s = i;
         while s > 0 {
             let p = &w[s - 1];
-            if p.char_end != w[s].char_start {
+            let gap = ctx
+                .norm
+                .gap_before
+                .get(w[s].char_start)
+                .copied()
+                .unwrap_or(false);
+            if p.char_end != w[s].char_start || gap {
                 break;
             }
             let noun = nounish(p) && !(p.pos == POLICY_POS && p.pos_detail == "法人格");
@@ -138,6 +145,12 @@ fn programs(ctx: &LineCtx) -> Vec<Found> {
             continue;
         }
         let start = w[s].char_start;
+        // A name glued to Latin text we could not read as part of it (`RT-Xプロジェクト`).
+        if start > 0 && chars[start - 1].is_ascii_alphanumeric()
+            || chars.get(start.wrapping_sub(1)) == Some(&'-')
+        {
+            continue;
+        }
         let mut end = t.char_end;
         // `（産学官共同型）` belongs to the name.
         if chars.get(end) == Some(&'(') {
@@ -148,7 +161,34 @@ fn programs(ctx: &LineCtx) -> Vec<Found> {
                 }
             }
         }
-        let name: String = chars[start..end].iter().collect();
+        let mut name: String = chars[start..end].iter().collect();
+        // A name broken over two lines (`…臨床研` / `究・治験推進事業`): the previous line ends
+        // inside the compound.
+        if start == 0 {
+            if let Some(prev) = ctx.prev {
+                let tail: String = prev
+                    .text
+                    .chars()
+                    .rev()
+                    .take_while(|&c| is_kanji(c) || ('\u{30a0}'..='\u{30ff}').contains(&c))
+                    .take(20)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if !tail.is_empty()
+                    && name
+                        .chars()
+                        .next()
+                        .is_some_and(|c| is_kanji(c) || c == '・')
+                {
+                    let head = w[s].surface.chars().count() <= 1 || name.starts_with('・');
+                    if head {
+                        name = format!("{tail}{name}");
+                    }
+                }
+            }
+        }
         let tokens = i + 1 - s;
         if GENERIC.contains(&name.as_str())
             || (!policy_program && (tokens < 2 || name.chars().count() < 5))
@@ -339,9 +379,16 @@ fn organizations(ctx: &LineCtx) -> Vec<Found> {
         // A run of name tokens.
         let s = i;
         let mut e = i;
+        let gap = |t: &Word| {
+            ctx.norm
+                .gap_before
+                .get(t.char_start)
+                .copied()
+                .unwrap_or(false)
+        };
         while e < w.len()
             && (nounish(&w[e]) || (w[e].pos == "記号" && w[e].surface == "・" && e > s))
-            && (e == s || w[e].char_start == w[e - 1].char_end)
+            && (e == s || (w[e].char_start == w[e - 1].char_end && !gap(&w[e])))
         {
             e += 1;
         }
@@ -363,6 +410,16 @@ fn organizations(ctx: &LineCtx) -> Vec<Found> {
             continue;
         };
         if k == s && !w[k].pos_detail.contains("組織") {
+            continue;
+        }
+        // 機構 and センター are also common nouns (バッファ機構, データセンター): ask for a
+        // proper noun in the name or a longer compound; 大学, 病院, 協会 … are names anyway.
+        let weak = ["センター", "機構", "研究機構", "財団"]
+            .iter()
+            .any(|x| w[k].surface.ends_with(x));
+        let proper =
+            (s..k).any(|j| w[j].pos_detail.starts_with("固有名詞") && !is_latin_word(&w[j]));
+        if weak && !proper && k - s < 3 {
             continue;
         }
         let mut end = k + 1;
@@ -392,7 +449,10 @@ fn organizations(ctx: &LineCtx) -> Vec<Found> {
         }
         let (cs, ce) = (w[st].char_start, w[end - 1].char_end);
         let value: String = chars[cs..ce].iter().collect();
-        if value.chars().count() < 3 || value.chars().count() > 30 {
+        if value.chars().count() < 3
+            || value.chars().count() > 30
+            || ORG_SUFFIX.contains(&value.as_str())
+        {
             continue;
         }
         covered.push((cs, ce));
@@ -406,6 +466,10 @@ fn find_chars(hay: &[char], needle: &[char], from: usize) -> Option<usize> {
         return None;
     }
     (from..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+}
+
+fn is_latin_word(t: &Word) -> bool {
+    t.surface.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// Chars that separate a name from its surroundings.
@@ -441,7 +505,6 @@ fn is_boundary(c: char) -> bool {
                 | '”'
                 | '"'
                 | '“'
-                | '&'
         )
         || ('\u{3041}'..='\u{309f}').contains(&c)
 }
@@ -457,7 +520,7 @@ fn name_start(chars: &[char], gaps: &[bool], end: usize) -> usize {
         }
         let c = chars[s - 1];
         let inner = match c {
-            ' ' | '&' => s >= 2 && chars[s - 2].is_ascii_alphanumeric(),
+            ' ' => s >= 2 && chars[s - 2].is_ascii_alphanumeric(),
             '・' => s >= 2 && ('\u{30a0}'..='\u{30ff}').contains(&chars[s - 2]),
             _ => false,
         };
@@ -546,6 +609,21 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
                 spaced: true,
             });
         };
+    // Speakers in minutes: `○藤田部会長` (the family name and the role).
+    static SPEAKER: OnceLock<Regex> = OnceLock::new();
+    let speaker = SPEAKER.get_or_init(|| {
+        Regex::new(r"^[○◯]([\p{Han}々]{1,4}?)(部会長|分科会長|会長|委員長|委員|幹事|関係官|参考人|座長|議長|副大臣|大臣|政務官|局長|部長|課長|室長|審議官|参事官|官房長)$").unwrap()
+    });
+    if let Some(c) = speaker.captures(&ctx.norm.text) {
+        if let (Some(f), Some(r)) = (c.get(1), c.get(2)) {
+            let s = super::norm::char_index(&ctx.norm.text, f.start());
+            let e = super::norm::char_index(&ctx.norm.text, f.end());
+            let mut fact = super::named("person", f.as_str());
+            fact.role = Some(r.as_str().to_string());
+            out.push(Found::new(fact, s..e));
+            return out;
+        }
+    }
     for c in labelled.captures_iter(sp) {
         if let (Some(r), Some(f), Some(g)) = (c.get(1), c.get(2), c.get(3)) {
             if plausible_name(f.as_str(), g.as_str(), true) {
@@ -560,11 +638,13 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
             let (Some(m), Some(f), Some(g)) = (c.get(0), c.get(1), c.get(2)) else {
                 break;
             };
-            // Step past the name only: two names in one line share the space between them.
-            at = g.end().max(m.start() + 1);
+            // Step past the family name only, so that `東京大学 松尾 豊` retries at `松尾 豊`
+            // and two names in one line share the space between them.
+            at = f.end().max(m.start() + 1);
             let long_enough =
                 f.as_str().chars().count() >= 2 && f.as_str().len() + g.as_str().len() >= 9;
             if long_enough && plausible_name(f.as_str(), g.as_str(), ctx.page_lists_people) {
+                at = g.end();
                 push(f, g, None, &mut out);
             }
         }
@@ -691,6 +771,15 @@ fn plausible_name(family: &str, given: &str, list_page: bool) -> bool {
         "庁",
         "省",
         "所長",
+        "会長",
+        "幹事",
+        "部会",
+        "議長",
+        "座長",
+        "大臣",
+        "局長",
+        "課長",
+        "室長",
         "教授",
         "代表",
         "社長",
@@ -716,5 +805,45 @@ fn plausible_name(family: &str, given: &str, list_page: bool) -> bool {
         !common || known_name
     } else {
         known_name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::facts::norm::Norm;
+
+    fn names(line: &str) -> Vec<(String, String)> {
+        let n = Norm::new(line);
+        let words = crate::text::tokenize(&n.text);
+        let ctx = LineCtx {
+            norm: &n,
+            words: &words,
+            prev: None,
+            next: None,
+            page_counts_projects: false,
+            page_lists_people: true,
+        };
+        super::line(&ctx)
+            .into_iter()
+            .map(|f| (f.fact.kind.clone(), super::super::value_str(&f.fact)))
+            .collect()
+    }
+
+    #[test]
+    fn organizations() {
+        let v = names("調査者：特許庁（三菱UFJリサーチ&コンサルティング株式会社への委託調査）");
+        assert!(v.contains(&("organization".into(), "三菱UFJリサーチ&コンサルティング株式会社".into())), "{v:?}");
+        let v = names("代表機関：パナソニック株式会社 コネクティッドソリューションズ社 イノベーションセンター 齊藤 朋之");
+        assert!(v.contains(&("organization".into(), "パナソニック株式会社".into())), "{v:?}");
+        assert!(v.contains(&("person".into(), "齊藤朋之".into())), "{v:?}");
+        let v = names("研究代表者：田中 伸幸 ( 宮城県立がんセンター)");
+        assert!(v.contains(&("organization".into(), "宮城県立がんセンター".into())), "{v:?}");
+        assert!(v.contains(&("person".into(), "田中伸幸".into())), "{v:?}");
+        let v = names("(株)Biomedical Solutions ベンチャー企業のM&A");
+        assert!(v.contains(&("organization".into(), "株式会社Biomedical Solutions".into())), "{v:?}");
+        let v = names("○藤 田部 会長");
+        assert_eq!(v, [("person".to_string(), "藤田".to_string())]);
+        assert!(names("船 荷 証 券 に 関 す る 規 定 等 の 見 直 し").is_empty());
     }
 }

@@ -30,6 +30,11 @@ impl Norm {
                 '−' | '‐' | '‑' | '–' => folded.push(('-', i)),
                 c if c.is_whitespace() => folded.push((' ', i)),
                 c if c.is_ascii() => folded.push((c, i)),
+                // Circled and parenthesised numbers (①, ⑴, ㉑) are list markers, not digits.
+                '\u{2460}'..='\u{24ff}'
+                | '\u{2776}'..='\u{2793}'
+                | '\u{3251}'..='\u{325f}'
+                | '\u{32b1}'..='\u{32bf}' => folded.push((c, i)),
                 c => {
                     for d in std::iter::once(c).nfkc() {
                         folded.push((if d.is_whitespace() { ' ' } else { d }, i));
