@@ -132,7 +132,6 @@ fn report(s: &Score, what: &str) -> (f64, f64) {
 
 /// The acceptance: facts from the council PDFs through the whole pipeline.
 #[test]
-#[ignore = "waits for the PDF text layer and layout (in progress)"]
 fn council_pdfs_recall_and_precision() {
     let mut s = Score {
         found: 0,
@@ -223,5 +222,28 @@ pub fn text_page(text: &str) -> PageLayout {
             .collect(),
         blocks: Vec::new(),
         tables: Vec::new(),
+    }
+}
+
+/// Dump the lines of a council PDF page (debugging aid): `SEISAKU_DUMP=000:2`.
+#[test]
+#[ignore]
+fn dump_lines() {
+    let spec = std::env::var("SEISAKU_DUMP").unwrap_or_else(|_| "000:2".into());
+    let (doc, page) = spec.split_once(':').unwrap_or(("000", "2"));
+    let page: u32 = page.parse().unwrap_or(1);
+    let name = expected()
+        .keys()
+        .find(|k| k.starts_with(doc))
+        .cloned()
+        .unwrap_or_default();
+    let a = seisaku::pipeline::analyze_file(&fixture(&format!("council/{name}")));
+    for p in a.pages.iter().filter(|p| p.number == page) {
+        for (i, l) in p.lines.iter().enumerate() {
+            eprintln!(
+                "{i:3} b{:<3} {:6.1} {:6.1} {:6.1} {:6.1} s{:4.1} | {}",
+                l.block, l.bbox.x0, l.bbox.y0, l.bbox.x1, l.bbox.y1, l.size, l.text
+            );
+        }
     }
 }

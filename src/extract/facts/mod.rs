@@ -17,8 +17,8 @@ mod kpi;
 mod names;
 pub mod norm;
 
-use crate::layout::PageLayout;
-use crate::model::Fact;
+use crate::layout::{Line, PageLayout};
+use crate::model::{Fact, Rect};
 use crate::text::Word;
 use norm::Norm;
 use std::collections::HashSet;
@@ -74,8 +74,49 @@ pub fn extract(doc: &str, pages: &[PageLayout]) -> Vec<Fact> {
 /// facts table (a council slide has a few dozen).
 const MAX_PER_PAGE: usize = 400;
 
+/// Consecutive lines (in reading order) on one baseline with at most this gap between them
+/// (in line heights) are read as one row: layouts may cut `安西` | `智宏` or `1` | `.` | `設置の目的`
+/// into runs, and a name or an amount must not be cut with them.
+const ROW_GAP: f32 = 3.0;
+
+/// The page's lines with runs on one baseline joined (a space where the gap is visible).
+fn rows(page: &PageLayout) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(page.lines.len());
+    for l in &page.lines {
+        if let Some(last) = out.last_mut() {
+            let h = last.bbox.height().min(l.bbox.height()).max(0.1);
+            let gap = l.bbox.x0 - last.bbox.x1;
+            let same_row = !l.vertical
+                && !last.vertical
+                && last.bbox.v_overlap(&l.bbox) >= 0.6 * h
+                && gap > -0.5 * h
+                && gap < ROW_GAP * h
+                && last.char_boxes.len() == last.text.chars().count()
+                && l.char_boxes.len() == l.text.chars().count();
+            if same_row {
+                if gap > 0.25 * h {
+                    last.text.push(' ');
+                    last.char_boxes.push(Rect::new(
+                        last.bbox.x1,
+                        last.bbox.y0,
+                        l.bbox.x0,
+                        last.bbox.y1,
+                    ));
+                }
+                last.text.push_str(&l.text);
+                last.char_boxes.extend_from_slice(&l.char_boxes);
+                last.bbox = last.bbox.union(&l.bbox);
+                continue;
+            }
+        }
+        out.push(l.clone());
+    }
+    out
+}
+
 fn extract_page(doc: &str, page: &PageLayout, out: &mut Vec<Fact>) {
-    let norms: Vec<Norm> = page.lines.iter().map(|l| Norm::new(&l.text)).collect();
+    let lines = rows(page);
+    let norms: Vec<Norm> = lines.iter().map(|l| Norm::new(&l.text)).collect();
     let page_text: String = norms.iter().map(|n| n.text.as_str()).collect();
     let page_counts_projects = page_text.contains("課題数");
     let page_lists_people = [
@@ -112,10 +153,10 @@ fn extract_page(doc: &str, page: &PageLayout, out: &mut Vec<Fact>) {
         found.extend(names::line(&ctx));
         found_page.extend(found.into_iter().map(|f| (li, f)));
     }
-    let topic = page_topic(page, &found_page);
+    let topic = page_topic(page, &lines, &found_page);
     let mut seen: HashSet<String> = HashSet::new();
     for (li, f) in found_page.into_iter().take(MAX_PER_PAGE) {
-        let line = &page.lines[li];
+        let line = &lines[li];
         let n = &norms[li];
         let orig = if f.spaced {
             n.original_spaced(f.range.start, f.range.end)
@@ -154,11 +195,11 @@ fn value_str(f: &Fact) -> String {
 
 /// The program a page is about: the first program named in the top fifth of the page (PR
 /// sheets and slides carry it in the title).
-fn page_topic(page: &PageLayout, found: &[(usize, Found)]) -> Option<String> {
+fn page_topic(page: &PageLayout, lines: &[Line], found: &[(usize, Found)]) -> Option<String> {
     let limit = page.height * 0.2;
     found
         .iter()
-        .filter(|(li, f)| f.fact.kind == "program" && page.lines[*li].bbox.y0 <= limit)
+        .filter(|(li, f)| f.fact.kind == "program" && lines[*li].bbox.y0 <= limit)
         .map(|(_, f)| value_str(&f.fact))
         .next()
 }

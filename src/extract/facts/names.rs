@@ -833,15 +833,30 @@ mod tests {
     #[test]
     fn organizations() {
         let v = names("調査者：特許庁（三菱UFJリサーチ&コンサルティング株式会社への委託調査）");
-        assert!(v.contains(&("organization".into(), "三菱UFJリサーチ&コンサルティング株式会社".into())), "{v:?}");
+        assert!(
+            v.contains(&(
+                "organization".into(),
+                "三菱UFJリサーチ&コンサルティング株式会社".into()
+            )),
+            "{v:?}"
+        );
         let v = names("代表機関：パナソニック株式会社 コネクティッドソリューションズ社 イノベーションセンター 齊藤 朋之");
-        assert!(v.contains(&("organization".into(), "パナソニック株式会社".into())), "{v:?}");
+        assert!(
+            v.contains(&("organization".into(), "パナソニック株式会社".into())),
+            "{v:?}"
+        );
         assert!(v.contains(&("person".into(), "齊藤朋之".into())), "{v:?}");
         let v = names("研究代表者：田中 伸幸 ( 宮城県立がんセンター)");
-        assert!(v.contains(&("organization".into(), "宮城県立がんセンター".into())), "{v:?}");
+        assert!(
+            v.contains(&("organization".into(), "宮城県立がんセンター".into())),
+            "{v:?}"
+        );
         assert!(v.contains(&("person".into(), "田中伸幸".into())), "{v:?}");
         let v = names("(株)Biomedical Solutions ベンチャー企業のM&A");
-        assert!(v.contains(&("organization".into(), "株式会社Biomedical Solutions".into())), "{v:?}");
+        assert!(
+            v.contains(&("organization".into(), "株式会社Biomedical Solutions".into())),
+            "{v:?}"
+        );
         let v = names("○藤 田部 会長");
         assert_eq!(v, [("person".to_string(), "藤田".to_string())]);
         assert!(names("船 荷 証 券 に 関 す る 規 定 等 の 見 直 し").is_empty());
