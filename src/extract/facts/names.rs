@@ -609,19 +609,29 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
                 spaced: true,
             });
         };
-    // Speakers in minutes: `○藤田部会長` (the family name and the role).
+    // Speakers in minutes: `○藤田部会長`, also when the speech follows on the same row
+    // (`○藤田部会長 それでは、…`): the role must end at a space, a non-kanji or the end.
     static SPEAKER: OnceLock<Regex> = OnceLock::new();
     let speaker = SPEAKER.get_or_init(|| {
-        Regex::new(r"^[○◯]([\p{Han}々]{1,4}?)(部会長|分科会長|会長|委員長|委員|幹事|関係官|参考人|座長|議長|副大臣|大臣|政務官|局長|部長|課長|室長|審議官|参事官|官房長)$").unwrap()
+        Regex::new(r"^[○◯]([\p{Han}々]{1,4}?)(部会長|分科会長|会長|委員長|委員|幹事|関係官|参考人|座長|議長|副大臣|大臣|政務官|局長|部長|課長|室長|審議官|参事官|官房長)").unwrap()
     });
-    if let Some(c) = speaker.captures(&ctx.norm.text) {
+    let text = &ctx.norm.text;
+    if let Some(c) = speaker.captures(text) {
         if let (Some(f), Some(r)) = (c.get(1), c.get(2)) {
-            let s = super::norm::char_index(&ctx.norm.text, f.start());
-            let e = super::norm::char_index(&ctx.norm.text, f.end());
-            let mut fact = super::named("person", f.as_str());
-            fact.role = Some(r.as_str().to_string());
-            out.push(Found::new(fact, s..e));
-            return out;
+            let s = super::norm::char_index(text, f.start());
+            let e = super::norm::char_index(text, f.end());
+            let next = super::norm::char_index(text, r.end());
+            let ends = text[r.end()..]
+                .chars()
+                .next()
+                .is_none_or(|ch| !is_kanji(ch))
+                || ctx.norm.gap_before.get(next).copied().unwrap_or(false);
+            if ends {
+                let mut fact = super::named("person", f.as_str());
+                fact.role = Some(r.as_str().to_string());
+                out.push(Found::new(fact, s..e));
+                return out;
+            }
         }
     }
     for c in labelled.captures_iter(sp) {
@@ -643,13 +653,29 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
             at = f.end().max(m.start() + 1);
             let long_enough =
                 f.as_str().chars().count() >= 2 && f.as_str().len() + g.as_str().len() >= 9;
-            if long_enough && plausible_name(f.as_str(), g.as_str(), ctx.page_lists_people) {
+            if long_enough
+                && !surname_only(g.as_str())
+                && plausible_name(f.as_str(), g.as_str(), ctx.page_lists_people)
+            {
                 at = g.end();
                 push(f, g, None, &mut out);
             }
         }
     }
     out
+}
+
+/// Whether `given` reads as a family name (`佐藤 高田` is two people in a table) or is a word
+/// that follows names (`他`, `等`).
+fn surname_only(given: &str) -> bool {
+    if matches!(
+        given,
+        "他" | "等" | "外" | "各" | "計" | "氏" | "様" | "殿" | "君" | "ほか"
+    ) {
+        return true;
+    }
+    let t = crate::text::tokenize(given);
+    t.len() == 1 && t[0].pos_detail.contains("人名,姓")
 }
 
 /// Whether most CJK chars of the line stand apart (`法 制 審 議 会`).
@@ -859,6 +885,14 @@ mod tests {
         );
         let v = names("○藤 田部 会長");
         assert_eq!(v, [("person".to_string(), "藤田".to_string())]);
+        let v = names("○笹 岡幹 事 横浜 国立 大 学の 笹岡 です");
+        assert!(
+            v.contains(&("person".to_string(), "笹岡".to_string())),
+            "{v:?}"
+        );
+        assert!(names("○研究開発委員会の設置")
+            .iter()
+            .all(|x| x.0 != "person"));
         assert!(names("船 荷 証 券 に 関 す る 規 定 等 の 見 直 し").is_empty());
     }
 }
