@@ -665,17 +665,13 @@ fn people(ctx: &LineCtx) -> Vec<Found> {
     out
 }
 
-/// Whether `given` reads as a family name (`佐藤 高田` is two people in a table) or is a word
-/// that follows names (`他`, `等`).
+/// Whether `given` is a word that follows names (`三浪 明男 他`), not a given name. (A given
+/// name that IPADIC reads as a family name, such as 久和, is still a given name.)
 fn surname_only(given: &str) -> bool {
-    if matches!(
+    matches!(
         given,
         "他" | "等" | "外" | "各" | "計" | "氏" | "様" | "殿" | "君" | "ほか"
-    ) {
-        return true;
-    }
-    let t = crate::text::tokenize(given);
-    t.len() == 1 && t[0].pos_detail.contains("人名,姓")
+    )
 }
 
 /// Whether most CJK chars of the line stand apart (`法 制 審 議 会`).
