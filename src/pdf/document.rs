@@ -1,7 +1,10 @@
 //! Opening a PDF: header checks, lopdf parsing, encryption, the page list.
 
-use super::{Page, PdfError};
-use lopdf::{Document, ObjectId};
+use super::font::Font;
+use super::{Page, PdfError, Warning};
+use lopdf::{Document, Object, ObjectId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// A parsed PDF, ready to have its pages interpreted.
 pub struct PdfFile {
@@ -11,6 +14,9 @@ pub struct PdfFile {
     pub page_ids: Vec<ObjectId>,
     /// /Producer from the info dictionary, if any.
     pub producer: Option<String>,
+    /// Fonts by object id: a document's pages share their fonts, and parsing a CJK font
+    /// (its CMap, its /W array) costs more than interpreting a page.
+    fonts: Mutex<HashMap<ObjectId, Arc<Font>>>,
 }
 
 /// Parse a PDF from memory.
@@ -38,6 +44,7 @@ pub fn open(bytes: &[u8]) -> Result<PdfFile, PdfError> {
         doc,
         page_ids,
         producer,
+        fonts: Mutex::new(HashMap::new()),
     })
 }
 
@@ -53,12 +60,12 @@ fn classify(msg: String) -> PdfError {
 fn info_string(doc: &Document, key: &[u8]) -> Option<String> {
     let info = doc.trailer.get(b"Info").ok()?;
     let dict = match info {
-        lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok()?,
-        lopdf::Object::Dictionary(d) => d,
+        Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        Object::Dictionary(d) => d,
         _ => return None,
     };
     match dict.get(key).ok()? {
-        lopdf::Object::String(bytes, _) => Some(decode_text_string(bytes)),
+        Object::String(bytes, _) => Some(decode_text_string(bytes)),
         _ => None,
     }
 }
@@ -87,5 +94,45 @@ impl PdfFile {
     /// Interpret page `index` (0-based) into glyphs and rules.
     pub fn page(&self, index: usize) -> Page {
         super::content::interpret_page(self, index)
+    }
+}
+
+impl PdfFile {
+    /// The font object `id`, loaded once per document.
+    pub(crate) fn font_cached(
+        &self,
+        id: ObjectId,
+        name: &str,
+        warnings: &mut Vec<Warning>,
+        page: u32,
+    ) -> Arc<Font> {
+        if let Some(f) = self.fonts.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return f;
+        }
+        let font = match super::content::deref(&self.doc, &Object::Reference(id)) {
+            Object::Dictionary(d) => {
+                let (font, warns) = Font::load(&self.doc, d, name);
+                for detail in warns.into_iter().take(5) {
+                    warnings.push(Warning {
+                        page,
+                        code: "font.degraded",
+                        detail,
+                    });
+                }
+                Arc::new(font)
+            }
+            _ => {
+                warnings.push(Warning {
+                    page,
+                    code: "font.missing",
+                    detail: format!("font object {id:?} for /{name} is not a dictionary"),
+                });
+                Arc::new(Font::fallback(name))
+            }
+        };
+        if let Ok(mut m) = self.fonts.lock() {
+            m.insert(id, font.clone());
+        }
+        font
     }
 }

@@ -13,6 +13,7 @@ pub mod content;
 pub mod document;
 pub mod error;
 pub mod font;
+pub mod unicode;
 
 pub use document::{open, PdfFile};
 pub use error::PdfError;
