@@ -37,8 +37,14 @@ pub(crate) fn line(ctx: &LineCtx) -> Vec<Found> {
         {
             continue;
         }
-        // 者 and 回 and 人 are counters only after a plain number with no following noun.
-        if matches!(unit.as_str(), "者" | "回") && after.starts_with(|c: char| is_kanji(c)) {
+        // A one-char counter followed by kanji is usually the head of another word (11 人間,
+        // 3 社会, 2 名称), unless a quantity word follows (3人程度, 5社以上).
+        let quantity = [
+            "程度", "以上", "以下", "未満", "超", "前後", "余", "弱", "強", "規模", "分",
+        ]
+        .iter()
+        .any(|q| after.starts_with(q));
+        if unit.as_str().chars().count() == 1 && after.starts_with(is_kanji) && !quantity {
             continue;
         }
         let Ok(value) = num.as_str().replace(',', "").parse::<i64>() else {

@@ -84,6 +84,11 @@ const GENERIC: &[&str] = &[
     "プロジェクト",
     "事業",
     "プログラム",
+    "コンピュータープログラム",
+    "コンピュータプログラム",
+    "教育プログラム",
+    "研修プログラム",
+    "トレーニングプログラム",
 ];
 
 fn programs(ctx: &LineCtx) -> Vec<Found> {
@@ -524,6 +529,22 @@ fn name_start(chars: &[char], gaps: &[bool], end: usize) -> usize {
             '・' => s >= 2 && ('\u{30a0}'..='\u{30ff}').contains(&chars[s - 2]),
             _ => false,
         };
+        let hiragana = ('\u{3041}'..='\u{309f}').contains(&c);
+        if hiragana {
+            // A hiragana run that starts a word (`さくらインターネット株式会社` after a space or
+            // at the start) belongs to the name; one after other text is a particle (への).
+            let mut r = s - 1;
+            while r > 0 && ('\u{3041}'..='\u{309f}').contains(&chars[r - 1]) {
+                r -= 1;
+            }
+            let starts_word = r == 0
+                || is_boundary(chars[r - 1]) && !('\u{3041}'..='\u{309f}').contains(&chars[r - 1])
+                || gaps.get(r).copied().unwrap_or(false);
+            if starts_word && s - r >= 2 {
+                s = r;
+            }
+            break;
+        }
         if is_boundary(c) && !inner {
             break;
         }
@@ -550,7 +571,15 @@ fn name_end(w: &[Word], chars: &[char], start: usize) -> usize {
             .all(|c| c.is_ascii_alphanumeric() || c == '&' || c == '-')
     };
     // IPADIC's own organization names (日立製作所); unknown Latin words are tagged 組織 too.
-    if w[first].pos_detail.contains("組織") && !is_latin(&w[first]) {
+    // (Not when a katakana word is glued after it: 株式会社ソニー|リサーチ.)
+    let katakana_next = w.get(first + 1).is_some_and(|n| {
+        n.char_start == w[first].char_end
+            && n.surface
+                .chars()
+                .all(|c| ('\u{30a0}'..='\u{30ff}').contains(&c))
+            && !NAME_END.contains(&n.surface.as_str())
+    });
+    if w[first].pos_detail.contains("組織") && !is_latin(&w[first]) && !katakana_next {
         return w[first].char_end;
     }
     let mut end = start;
@@ -877,6 +906,21 @@ mod tests {
         let v = names("(株)Biomedical Solutions ベンチャー企業のM&A");
         assert!(
             v.contains(&("organization".into(), "株式会社Biomedical Solutions".into())),
+            "{v:?}"
+        );
+        let v = names("田中邦裕 さくらインターネット株式会社 代表取締役社長");
+        assert!(
+            v.contains(&("organization".into(), "さくらインターネット株式会社".into())),
+            "{v:?}"
+        );
+        let v = names("北野宏明 株式会社ソニーリサーチ 代表取締役 CEO");
+        assert!(
+            v.contains(&("organization".into(), "株式会社ソニーリサーチ".into())),
+            "{v:?}"
+        );
+        let v = names("株式会社日立製作所ライフ事業統括本部・CSO兼企画本部長");
+        assert!(
+            v.contains(&("organization".into(), "株式会社日立製作所".into())),
             "{v:?}"
         );
         let v = names("○藤 田部 会長");
