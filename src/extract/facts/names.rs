@@ -260,9 +260,6 @@ const NAME_END: &[&str] = &[
     "専門",
     "特任",
     "名誉",
-    "ライフ",
-    "メディカル",
-    "コネクティッドソリューションズ",
 ];
 
 /// Suffixes that make a compound an organization (first one wins: 京都大学医学部附属病院
@@ -329,7 +326,7 @@ fn organizations(ctx: &LineCtx) -> Vec<Found> {
             let e = if after_b && kk {
                 after
             } else {
-                name_end(w, &chars, after)
+                name_end(w, &chars, &ctx.norm.gap_before, after)
             };
             let prefix = (e > after).then(|| {
                 let name: String = chars[after..e].iter().collect();
@@ -557,7 +554,7 @@ fn name_start(chars: &[char], gaps: &[bool], end: usize) -> usize {
 
 /// End of the name that starts at `start` (prefix form `株式会社日立製作所ライフ事業…`): one
 /// proper-noun organization token, or a run of name chars up to a title or division word.
-fn name_end(w: &[Word], chars: &[char], start: usize) -> usize {
+fn name_end(w: &[Word], chars: &[char], gaps: &[bool], start: usize) -> usize {
     // Tokens from `start` on.
     let Some(first) = w.iter().position(|t| t.char_start >= start) else {
         return start;
@@ -571,14 +568,22 @@ fn name_end(w: &[Word], chars: &[char], start: usize) -> usize {
             .all(|c| c.is_ascii_alphanumeric() || c == '&' || c == '-')
     };
     // IPADIC's own organization names (日立製作所); unknown Latin words are tagged 組織 too.
-    // (Not when a katakana word is glued after it: 株式会社ソニー|リサーチ.)
-    let katakana_next = w.get(first + 1).is_some_and(|n| {
-        n.char_start == w[first].char_end
-            && n.surface
-                .chars()
-                .all(|c| ('\u{30a0}'..='\u{30ff}').contains(&c))
-            && !NAME_END.contains(&n.surface.as_str())
-    });
+    // (Not when a katakana word ends the name after it: 株式会社ソニー|リサーチ; but
+    // 株式会社日立製作所|ライフ|事業統括本部 ends at 日立製作所: the katakana word heads a division.)
+    let katakana = |t: &Word| {
+        t.surface
+            .chars()
+            .all(|c| ('\u{30a0}'..='\u{30ff}').contains(&c))
+    };
+    let mut k = first + 1;
+    while k < w.len() && w[k].char_start == w[k - 1].char_end && katakana(&w[k]) {
+        k += 1;
+    }
+    let gap = |t: &Word| gaps.get(t.char_start).copied().unwrap_or(false);
+    let katakana_next = k > first + 1
+        && w.get(k).is_none_or(|t| {
+            t.char_start != w[k - 1].char_end || gap(t) || !t.surface.starts_with(is_kanji)
+        });
     if w[first].pos_detail.contains("組織") && !is_latin(&w[first]) && !katakana_next {
         return w[first].char_end;
     }
@@ -590,7 +595,8 @@ fn name_end(w: &[Word], chars: &[char], start: usize) -> usize {
             break;
         }
         let latin = is_latin(t);
-        if NAME_END.contains(&t.surface.as_str()) && k > first {
+        // A title, or a dropped space (`株式会社コルク 代表取締役`), ends the name.
+        if k > first && (NAME_END.contains(&t.surface.as_str()) || gap(t)) {
             break;
         }
         // A Latin name ends where the script changes (`Biomedical Solutionsベンチャー企業`).
