@@ -279,7 +279,8 @@ pub fn interpret_page(file: &PdfFile, index: usize) -> Page {
         leading: 0.0,
         rise: 0.0,
     };
-    it.run(&content, Scope { resources }, gs, 0);
+    it.run(&content, Scope { resources }, gs.clone(), 0);
+    it.annotations(page, &gs);
     let mut glyphs = std::mem::take(&mut it.glyphs);
     remove_fake_bold(&mut glyphs);
     Page {
@@ -502,6 +503,91 @@ impl<'a> Interpreter<'a> {
                 "BI" => {}
                 _ => {}
             }
+        }
+    }
+
+    /// Annotation appearances (form fields, stamps): visible text that pdftotext and readers
+    /// show, drawn from each annotation's normal appearance stream placed on its /Rect
+    /// (PDF 32000-1 §12.5.5).
+    fn annotations(&mut self, page: &'a Dictionary, gs: &GState) {
+        let Some(Object::Array(annots)) = dict_get(self.doc, page, b"Annots") else {
+            return;
+        };
+        for annot in annots.iter().take(2000) {
+            let Object::Dictionary(a) = deref(self.doc, annot) else {
+                continue;
+            };
+            let flags = dict_get(self.doc, a, b"F")
+                .and_then(|o| o.as_i64().ok())
+                .unwrap_or(0);
+            if flags & 0b10 != 0 {
+                continue; // hidden
+            }
+            let subtype = dict_get(self.doc, a, b"Subtype")
+                .and_then(|o| o.as_name().ok())
+                .unwrap_or(b"");
+            if subtype == b"Link" || subtype == b"Popup" {
+                continue;
+            }
+            let Some(rect) = rect_of(self.doc, dict_get(self.doc, a, b"Rect")) else {
+                continue;
+            };
+            let Some(ap) = dict_get_dict(self.doc, a, b"AP") else {
+                continue;
+            };
+            let normal = match a.get(b"AP").ok().map(|o| deref(self.doc, o)) {
+                Some(Object::Dictionary(_)) => ap.get(b"N").ok(),
+                _ => None,
+            };
+            let Some(normal) = normal else { continue };
+            // /N is a stream, or a dictionary of states chosen by /AS.
+            let stream_obj = match deref(self.doc, normal) {
+                Object::Stream(_) => Some(normal),
+                Object::Dictionary(states) => dict_get(self.doc, a, b"AS")
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|state| states.get(state).ok()),
+                _ => None,
+            };
+            let Some(stream_obj) = stream_obj else {
+                continue;
+            };
+            let Object::Stream(stream) = deref(self.doc, stream_obj) else {
+                continue;
+            };
+            let matrix = Matrix::from_object(self.doc, stream.dict.get(b"Matrix").ok());
+            let Some(bbox) = rect_of(self.doc, dict_get(self.doc, &stream.dict, b"BBox")) else {
+                continue;
+            };
+            // Transformed BBox → its bounding box → map that onto /Rect.
+            let pts = [
+                matrix.apply(bbox[0], bbox[1]),
+                matrix.apply(bbox[2], bbox[1]),
+                matrix.apply(bbox[2], bbox[3]),
+                matrix.apply(bbox[0], bbox[3]),
+            ];
+            let (bx0, by0) = pts
+                .iter()
+                .fold((f32::MAX, f32::MAX), |a, p| (a.0.min(p.0), a.1.min(p.1)));
+            let (bx1, by1) = pts
+                .iter()
+                .fold((f32::MIN, f32::MIN), |a, p| (a.0.max(p.0), a.1.max(p.1)));
+            if bx1 - bx0 <= 0.0 || by1 - by0 <= 0.0 {
+                continue;
+            }
+            let sx = (rect[2] - rect[0]) / (bx1 - bx0);
+            let sy = (rect[3] - rect[1]) / (by1 - by0);
+            let fit = Matrix([sx, 0.0, 0.0, sy, rect[0] - bx0 * sx, rect[1] - by0 * sy]);
+            let content = match stream.decompressed_content_with_limit(MAX_STREAM_BYTES) {
+                Ok(c) => c,
+                Err(_) if stream.dict.get(b"Filter").is_err() => stream.content.clone(),
+                Err(_) => continue,
+            };
+            let resources = dict_get_dict(self.doc, &stream.dict, b"Resources");
+            let mut inner = gs.clone();
+            inner.ctm = matrix.then(&fit);
+            let marked_depth = self.marked.len();
+            self.run(&content, Scope { resources }, inner, 1);
+            self.marked.truncate(marked_depth);
         }
     }
 

@@ -75,6 +75,7 @@ const FIDELITY_FILES: &[&str] = &[
     "2023-mext-22-0214.rl",
     "2023-mhlw-22-0708.xlsx",
     "90ms_rksj_h_sample",
+    "form_xobject_1c202401_p2",
     "fuji_city_budget",
     "issue15053",
     "issue15340",
@@ -187,6 +188,24 @@ fn vertical_writing_reads_columns_right_to_left() {
     );
     let v = norm(&text_of("text/vertical.pdf"));
     assert!(v.contains("あいうえお"), "{v}");
+}
+
+#[test]
+fn text_inside_form_xobjects() {
+    // MOF survey summary (Acrobat): the table's figures are drawn by Form XObjects (`Do`).
+    assert_contains(
+        "text/form_xobject_1c202401_p2.pdf",
+        &["国内の景況", "(7.4)", "令和６年10～12月"],
+    );
+}
+
+#[test]
+fn annotation_appearance_text() {
+    // Form-field widgets: text only in the annotations' appearance streams.
+    assert_contains(
+        "text/issue15053.pdf",
+        &["This Button can be toggled", "Button1"],
+    );
 }
 
 #[test]
