@@ -376,6 +376,16 @@ pub fn run(args: super::ScoreArgs) -> anyhow::Result<ExitCode> {
             println!("{name}: {}", s.line());
         }
     }
+    // Debugging aid: SEISAKU_SCORE_DIFF=<part of a file name> prints what differs.
+    if let Ok(pat) = std::env::var("SEISAKU_SCORE_DIFF") {
+        for tf in truths.iter().filter(|t| t.to_string_lossy().contains(&pat)) {
+            let truth: Value = serde_json::from_str(&std::fs::read_to_string(tf)?)?;
+            let pdf = PathBuf::from(tf.to_string_lossy().replace(".truth.json", ".pdf"));
+            let got = serde_json::to_value(&crate::pipeline::analyze_file(&pdf).review_sheet)?;
+            println!("{}:", pdf.display());
+            print_diff(&truth, &got);
+        }
+    }
     let sum = summarize(&scores);
     println!("{}", sum.line());
     let figures = [

@@ -118,7 +118,7 @@ pub fn find(page: &Page, _lines: &[super::Line]) -> Vec<Table> {
 
 /// Find the ruled tables given rules and glyphs (page space, y down).
 pub fn find_in(rules: &[Rule], glyphs: &[Glyph]) -> Vec<Table> {
-    let (hs, vs) = segments(rules);
+    let (hs, vs) = segments(&drop_glyph_strokes(rules, glyphs));
     if hs.is_empty() || vs.is_empty() {
         return Vec::new();
     }
@@ -138,6 +138,44 @@ pub fn find_in(rules: &[Rule], glyphs: &[Glyph]) -> Vec<Table> {
         .collect();
     assign_glyphs(&mut grids, glyphs);
     grids.into_iter().map(Grid::into_table).collect()
+}
+
+/// Rules that are part of a glyph's drawing (text painted as stroked outlines, e.g. fake bold
+/// in cairo output) rather than ruling: short segments lying inside a glyph box. Left in, they
+/// would join the table they touch and split its cells.
+fn drop_glyph_strokes(rules: &[Rule], glyphs: &[Glyph]) -> Vec<Rule> {
+    const SHORT: f32 = 20.0;
+    const SLACK: f32 = 1.0;
+    let mut boxes: Vec<Rect> = glyphs
+        .iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .map(|g| g.bbox)
+        .collect();
+    boxes.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let max_w = boxes.iter().map(Rect::width).fold(0.0f32, f32::max);
+    rules
+        .iter()
+        .filter(|r| {
+            let len = (r.x1 - r.x0).abs().max((r.y1 - r.y0).abs());
+            if len >= SHORT || boxes.is_empty() {
+                return true;
+            }
+            let (xa, xb) = (r.x0.min(r.x1), r.x0.max(r.x1));
+            let (ya, yb) = (r.y0.min(r.y1), r.y0.max(r.y1));
+            let start = boxes.partition_point(|b| b.x0 < xa - max_w - SLACK);
+            let inside = boxes[start..]
+                .iter()
+                .take_while(|b| b.x0 <= xa + SLACK)
+                .any(|b| {
+                    xa >= b.x0 - SLACK
+                        && xb <= b.x1 + SLACK
+                        && ya >= b.y0 - SLACK
+                        && yb <= b.y1 + SLACK
+                });
+            !inside
+        })
+        .copied()
+        .collect()
 }
 
 /// Horizontal and vertical segments, collinear touching pieces merged.

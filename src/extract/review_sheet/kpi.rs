@@ -177,8 +177,10 @@ fn collect_groups(cx: &Ctx, pi: usize, t: &Table, groups: &mut Vec<Group>) {
             .min_by_key(|c| c.row);
         if let Some(lc) = label_cell {
             let k = key(&lc.text);
+            // Circled digits are not folded here: NFKC would turn ① into 1.
+            let raw: String = lc.text.chars().filter(|c| !c.is_whitespace()).collect();
             let re = regex::Regex::new(r"[①-⑳](?:-\d+)?").expect("valid regex");
-            kpi.label = re.find(&k).map(|m| m.as_str().to_string());
+            kpi.label = re.find(&raw).map(|m| m.as_str().to_string());
             for term in [
                 "短期アウトカム",
                 "中期アウトカム",

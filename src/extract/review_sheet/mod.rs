@@ -301,7 +301,11 @@ fn project(cx: &Ctx) -> Project {
     p.start_year = get("事業開始年度").and_then(|s| wareki::parse_year(&s));
     p.end_year = get("事業終了").and_then(|s| wareki::parse_year(&s));
     p.account = get("会計区分");
-    if let Some(v) = get("政策・施策名") {
+    let raw = |label: &str| {
+        cx.value_of(label)
+            .and_then(|(_, c)| (!c.is_empty()).then(|| c.text.clone()))
+    };
+    if let Some(v) = raw("政策・施策名") {
         for line in v.lines() {
             let t = line.trim();
             if t.starts_with("政策") {
