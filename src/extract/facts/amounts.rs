@@ -88,7 +88,9 @@ impl State {
                     range = start..m.chars.end;
                 }
             }
-            let before_start = prev_end.max(range.start.saturating_sub(WINDOW)).min(range.start);
+            let before_start = prev_end
+                .max(range.start.saturating_sub(WINDOW))
+                .min(range.start);
             let before: String = chars[before_start..range.start].iter().collect();
             let after: String = chars[range.end..].iter().take(16).collect();
             fact.role = role_in(&before);
