@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub mod bench;
 #[cfg(feature = "store")]
 pub mod db;
 pub mod extract;
@@ -43,6 +44,21 @@ pub enum Command {
     Export(ExportArgs),
     /// Find documents and lines by word (token surface or base form).
     Search(SearchArgs),
+    /// Benchmark the text layer against poppler's pdftotext on the same files, in one run.
+    Bench(BenchArgs),
+}
+
+/// `seisaku bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Folder of PDFs (recursive).
+    pub dir: PathBuf,
+    /// Threads for the parallel pass (the single-threaded pass always runs).
+    #[arg(long, short = 'j', default_value_t = 2)]
+    pub jobs: usize,
+    /// Repeat each measurement this many times and keep the fastest.
+    #[arg(long, default_value_t = 2)]
+    pub rounds: usize,
 }
 
 /// `seisaku run`.
@@ -187,6 +203,7 @@ fn dispatch(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Text(a) => text::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Score(a) => score::run(a),
+        Command::Bench(a) => bench::run(a),
         #[cfg(feature = "store")]
         Command::Run(a) => db::run(a),
         #[cfg(feature = "store")]
