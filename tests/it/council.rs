@@ -203,6 +203,41 @@ fn council_seed_texts() {
     assert!(precision >= 0.9, "precision {precision:.3}");
 }
 
+/// The same scoring on other renderings of the texts (e.g. `pdftotext -layout` output, where
+/// columns share lines): `SEISAKU_COUNCIL_TXT=DIR` holding `<name>.txt` (form feeds split pages).
+#[test]
+#[ignore]
+fn council_text_dir() {
+    let Some(dir) = std::env::var_os("SEISAKU_COUNCIL_TXT") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let mut s = Score {
+        found: 0,
+        total: 0,
+        correct: 0,
+        extracted: 0,
+        missing: Vec::new(),
+    };
+    for (name, facts) in expected() {
+        let path = dir.join(name.replace(".pdf", ".txt"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let pages: Vec<PageLayout> = text
+            .split('\u{c}')
+            .enumerate()
+            .map(|(i, t)| PageLayout {
+                number: i as u32 + 1,
+                ..text_page(t)
+            })
+            .collect();
+        let got = seisaku::extract::facts::extract("txt", &pages);
+        score(facts.as_array().expect("list"), &got, &text, &mut s, &name);
+    }
+    report(&s, "council text dir");
+}
+
 /// A page whose lines are the text's lines (no geometry).
 pub fn text_page(text: &str) -> PageLayout {
     PageLayout {

@@ -106,7 +106,16 @@ fn programs(ctx: &LineCtx) -> Vec<Found> {
         }
         // The compound goes on (事業|化, 事業|費, 事業|規模): not a name's end.
         if let Some(n) = w.get(i + 1) {
-            if n.char_start == t.char_end && (nounish(n) || n.pos_detail.starts_with("接尾")) {
+            let gap = ctx
+                .norm
+                .gap_before
+                .get(n.char_start)
+                .copied()
+                .unwrap_or(false);
+            if n.char_start == t.char_end
+                && !gap
+                && (nounish(n) || n.pos_detail.starts_with("接尾"))
+            {
                 continue;
             }
         }
@@ -151,9 +160,10 @@ fn programs(ctx: &LineCtx) -> Vec<Found> {
         }
         let start = w[s].char_start;
         // A name glued to Latin text we could not read as part of it (`RT-Xプロジェクト`).
-        if start > 0 && chars[start - 1].is_ascii_alphanumeric()
-            || chars.get(start.wrapping_sub(1)) == Some(&'-')
-        {
+        let glued = start > 0
+            && (chars[start - 1].is_ascii_alphabetic() || chars[start - 1] == '-')
+            && !ctx.norm.gap_before.get(start).copied().unwrap_or(false);
+        if glued {
             continue;
         }
         let mut end = t.char_end;
@@ -709,16 +719,20 @@ fn surname_only(given: &str) -> bool {
     )
 }
 
-/// Whether most CJK chars of the line stand apart (`法 制 審 議 会`).
+/// Whether most CJK chars of the line stand alone between spaces (`法 制 審 議 会`), unlike
+/// names (`池野 文昭 内田 毅彦`).
 fn letter_spaced(sp: &str) -> bool {
     let chars: Vec<char> = sp.chars().collect();
     let cjk = |c: char| c.is_alphabetic() && !c.is_ascii();
     let total = chars.iter().filter(|&&c| cjk(c)).count();
-    let apart = chars
-        .windows(3)
-        .filter(|w| cjk(w[0]) && w[1] == ' ' && cjk(w[2]))
+    let alone = (0..chars.len())
+        .filter(|&i| {
+            cjk(chars[i])
+                && (i == 0 || chars[i - 1] == ' ')
+                && chars.get(i + 1).is_none_or(|&c| c == ' ')
+        })
         .count();
-    apart >= 3 && apart * 3 >= total
+    alone >= 3 && alone * 2 >= total
 }
 
 /// `(宮城県立がんセンター)` or the text after the name, when it reads like an affiliation.
@@ -927,6 +941,26 @@ mod tests {
         let v = names("株式会社日立製作所ライフ事業統括本部・CSO兼企画本部長");
         assert!(
             v.contains(&("organization".into(), "株式会社日立製作所".into())),
+            "{v:?}"
+        );
+        let v = names("        池野 文昭                      内田 毅彦");
+        assert!(v.contains(&("person".into(), "池野文昭".into())), "{v:?}");
+        assert!(v.contains(&("person".into(), "内田毅彦".into())), "{v:?}");
+        let v = names(
+            "医工連携イノベーション推進事業                                商務・サービスグループ",
+        );
+        assert!(
+            v.contains(&("program".into(), "医工連携イノベーション推進事業".into())),
+            "{v:?}"
+        );
+        let v = names(" 月 23 日）に先んじて、病態解明から診断法・治療法                      臨床研究・治験推進研究事業");
+        assert!(
+            v.contains(&("program".into(), "臨床研究・治験推進研究事業".into())),
+            "{v:?}"
+        );
+        let v = names(" 世界保健機構（ WHO ）の緊急事態宣言（令和４年７                      臨床研究・治験推進研究事業");
+        assert!(
+            v.contains(&("program".into(), "臨床研究・治験推進研究事業".into())),
             "{v:?}"
         );
         let v = names("○藤 田部 会長");
