@@ -80,7 +80,11 @@ pub fn flags(a: FlagsArgs) -> Result<ExitCode> {
                 related_documents, scope, flag_id FROM flags";
     let order = " ORDER BY rule, document, page, flag_id";
     let t = match &a.rule {
-        Some(r) => query::query(&conn, &format!("{base} WHERE rule = $1{order}"), &[r])?,
+        Some(r) => query::query(
+            &conn,
+            &format!("{base} WHERE rule = $1{order}"),
+            &[r.as_str()],
+        )?,
         None => query::query(&conn, &format!("{base}{order}"), &[])?,
     };
     let text = |v: &duckdb::types::Value| value_text(v).unwrap_or_default();
@@ -223,7 +227,7 @@ pub fn search(a: SearchArgs) -> Result<ExitCode> {
          ORDER BY d.path, l.page, l.line_no LIMIT {}",
         a.limit
     );
-    let t = query::query(&conn, &sql, &[&a.term])?;
+    let t = query::query(&conn, &sql, &[a.term.as_str()])?;
     if t.rows.is_empty() {
         println!("no lines contain {:?}", a.term);
     }

@@ -327,10 +327,6 @@ fn fill(
             to_analyze.push((to_analyze.len(), f));
         }
     }
-    if previous.is_some() {
-        writer.copy_from_previous(&reuse_ids)?;
-        writer.detach_previous()?;
-    }
     let current: std::collections::HashSet<&str> =
         found.iter().map(|f| f.path_text.as_str()).collect();
     let removed = previous.as_ref().map_or(0, |p| {
@@ -344,6 +340,15 @@ fn fill(
             })
             .count()
     });
+    // The set of documents is the same as last time: the cross-document flags are too.
+    let same_corpus = previous.is_some()
+        && to_analyze.is_empty()
+        && removed == 0
+        && reuse_ids.len() == reusable.len();
+    if previous.is_some() {
+        writer.copy_from_previous(&reuse_ids, same_corpus)?;
+        writer.detach_previous()?;
+    }
 
     let mut progress = Progress::new(to_analyze.len(), quiet);
     for s in skipped {
@@ -482,13 +487,15 @@ fn fill(
     }
     writer.flush()?;
 
-    // Cross-document rules over all documents, new and copied.
-    let stored = writer.load_for_corpus()?;
-    let mut corpus_rows = Rows::default();
-    for f in corpus_flags(&stored) {
-        flag_rows(&f, "corpus", &mut corpus_rows);
+    // Cross-document rules over all documents, new and copied (unless copied above).
+    if !same_corpus {
+        let stored = writer.load_for_corpus()?;
+        let mut corpus_rows = Rows::default();
+        for f in corpus_flags(&stored) {
+            flag_rows(&f, "corpus", &mut corpus_rows);
+        }
+        writer.add_rows(corpus_rows)?;
     }
-    writer.add_rows(corpus_rows)?;
     summary.flags_by_rule = writer.flags_by_rule()?;
     summary.seconds = t0.elapsed().as_secs_f64();
     let run = RunRow {

@@ -177,11 +177,12 @@ impl Writer {
     }
 
     /// Copy every per-document row of `ids` (and the run history) from the attached previous
-    /// database. Flags of cross-document rules are not copied: they are recomputed.
+    /// database. Flags of cross-document rules are copied only with `corpus_flags` (when the
+    /// set of documents did not change); otherwise they are recomputed.
     ///
     /// # Errors
     /// On DuckDB errors.
-    pub fn copy_from_previous(&mut self, ids: &[String]) -> Result<()> {
+    pub fn copy_from_previous(&mut self, ids: &[String], corpus_flags: bool) -> Result<()> {
         self.conn
             .execute_batch("INSERT INTO main.runs SELECT * FROM old.runs")
             .context("cannot copy the run history")?;
@@ -189,16 +190,16 @@ impl Writer {
             return Ok(());
         }
         self.conn
-            .execute_batch("CREATE TEMP TABLE keep_ids (id VARCHAR)")?;
+            .execute_batch("CREATE TABLE main._keep_ids (id VARCHAR)")?;
         {
-            let mut app = self.conn.appender_to_db("keep_ids", "temp")?;
+            let mut app = self.conn.appender("_keep_ids")?;
             for id in ids {
                 app.append_row(params![id])?;
             }
             app.flush()?;
         }
         for t in TABLES.iter().filter(|t| t.per_document) {
-            let scope = if t.name == "flags" || t.name == "flag_evidence" {
+            let scope = if (t.name == "flags" || t.name == "flag_evidence") && !corpus_flags {
                 " AND scope = 'document'"
             } else {
                 ""
@@ -206,14 +207,14 @@ impl Writer {
             self.conn
                 .execute_batch(&format!(
                     "INSERT INTO main.{0} SELECT * FROM old.{0} \
-                     WHERE document IN (SELECT id FROM temp.keep_ids){scope}",
+                     WHERE document IN (SELECT id FROM main._keep_ids){scope}",
                     t.name
                 ))
                 .with_context(|| {
                     format!("cannot copy table {} from the previous database", t.name)
                 })?;
         }
-        self.conn.execute_batch("DROP TABLE temp.keep_ids")?;
+        self.conn.execute_batch("DROP TABLE main._keep_ids")?;
         Ok(())
     }
 
