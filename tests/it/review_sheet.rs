@@ -34,7 +34,10 @@ fn outcome<'a>(rs: &'a ReviewSheet, label: &str) -> &'a Kpi {
         .unwrap_or_else(|| panic!("no outcome KPI {label}"))
 }
 
-fn year_values(k: &Kpi) -> Vec<(i32, Option<f64>, Option<f64>, Option<f64>)> {
+/// (year, target, actual, 達成度) of each KPI value.
+type YearValue = (i32, Option<f64>, Option<f64>, Option<f64>);
+
+fn year_values(k: &Kpi) -> Vec<YearValue> {
     k.values
         .iter()
         .map(|v| {

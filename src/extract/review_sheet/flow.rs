@@ -26,10 +26,9 @@ fn block_letter(s: &str) -> Option<String> {
 /// Parse `1,077 百万円 全1件` (amount with unit, optional count).
 fn amount_line(s: &str) -> Option<(Option<f64>, Option<i64>, Option<i64>)> {
     let f = numbers::fold(s);
-    let re = regex::Regex::new(
-        r"^(?:([▲△\-]?[0-9][0-9,]*(?:\.[0-9]+)?)|-)(百万円|千円|億円|万円|円)(?:全([0-9,]+)件)?",
-    )
-    .expect("valid regex");
+    let re = regex!(
+        r"^(?:([▲△\-]?[0-9][0-9,]*(?:\.[0-9]+)?)|-)(百万円|千円|億円|万円|円)(?:全([0-9,]+)件)?"
+    );
     let c = re.captures(&f)?;
     let unit = &c[2];
     // `- 百万円`: no amount printed.

@@ -37,7 +37,7 @@ fn header_col(text: &str, sheet_year: i32) -> Option<Col> {
         _ => {
             if k.contains("見込") {
                 // `5年度活動見込` (era omitted: the sheet's era, 令和).
-                let re = regex::Regex::new(r"^(令和|平成)?(元|\d{1,2})年度").expect("valid regex");
+                let re = regex!(r"^(令和|平成)?(元|\d{1,2})年度");
                 let c = re.captures(&k)?;
                 let n = if &c[2] == "元" {
                     1
@@ -48,7 +48,7 @@ fn header_col(text: &str, sheet_year: i32) -> Option<Col> {
                 let _ = sheet_year;
                 Col::Forecast(wareki::era_year(era, n)?)
             } else {
-                let re = regex::Regex::new(r"^(令和|平成)(元|\d{1,2})年度$").expect("valid regex");
+                let re = regex!(r"^(令和|平成)(元|\d{1,2})年度$");
                 let c = re.captures(&k)?;
                 let n = if &c[2] == "元" {
                     1
@@ -128,6 +128,7 @@ fn collect_groups(cx: &Ctx, pi: usize, t: &Table, groups: &mut Vec<Group>) {
         .collect();
     header_rows.sort();
     header_rows.dedup();
+    let re = regex!(r"[①-⑳](?:-\d+)?");
     for (i, &(hr, outcome)) in header_rows.iter().enumerate() {
         let end = header_rows.get(i + 1).map(|h| h.0).unwrap_or(t.rows);
         let headers: Vec<(Col, Rect)> = t
@@ -179,7 +180,6 @@ fn collect_groups(cx: &Ctx, pi: usize, t: &Table, groups: &mut Vec<Group>) {
             let k = key(&lc.text);
             // Circled digits are not folded here: NFKC would turn ① into 1.
             let raw: String = lc.text.chars().filter(|c| !c.is_whitespace()).collect();
-            let re = regex::Regex::new(r"[①-⑳](?:-\d+)?").expect("valid regex");
             kpi.label = re.find(&raw).map(|m| m.as_str().to_string());
             for term in [
                 "短期アウトカム",
@@ -251,13 +251,13 @@ fn collect_groups(cx: &Ctx, pi: usize, t: &Table, groups: &mut Vec<Group>) {
                             }
                         }
                     }
-                    Some(Col::Forecast(y)) => {
-                        if !kpi.forecasts.iter().any(|f| f.fiscal_year == Some(y)) {
-                            kpi.forecasts.push(KpiForecast {
-                                fiscal_year: Some(y),
-                                value: numbers::parse_number(&v.text),
-                            });
-                        }
+                    Some(Col::Forecast(y))
+                        if !kpi.forecasts.iter().any(|f| f.fiscal_year == Some(y)) =>
+                    {
+                        kpi.forecasts.push(KpiForecast {
+                            fiscal_year: Some(y),
+                            value: numbers::parse_number(&v.text),
+                        });
                     }
                     Some(Col::FinalYear) => match *ty {
                         "actual" => kpi.target_final_year = wareki::parse_year(&v.text),

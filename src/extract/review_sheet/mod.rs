@@ -17,6 +17,14 @@ use unicode_normalization::UnicodeNormalization;
 use super::numbers;
 use super::wareki;
 
+/// A regex compiled once (patterns are constants).
+macro_rules! regex {
+    ($p:expr) => {{
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        RE.get_or_init(|| regex::Regex::new($p).expect("valid regex"))
+    }};
+}
+
 pub mod flow;
 pub mod kpi;
 
@@ -210,10 +218,9 @@ fn page_lines(p: &PageLayout) -> Vec<TextLine> {
 fn project(cx: &Ctx) -> Project {
     let mut p = Project::default();
     // 事業番号: from the text line holding the label (parts may sit in separate boxes).
-    let re = regex::Regex::new(
-        r"事業番号\s*(\d{4})\s*[-－ー―]?\s*(\S+?)\s*[-－ー―]\s*(\d{2})\s*[-－ー―]\s*(\d{3,4})",
-    )
-    .expect("valid regex");
+    let re = regex!(
+        r"事業番号\s*(\d{4})\s*[-－ー―]?\s*(\S+?)\s*[-－ー―]\s*(\d{2})\s*[-－ー―]\s*(\d{3,4})"
+    );
     for (pi, lines) in cx.lines.iter().enumerate() {
         for l in lines
             .iter()
@@ -265,7 +272,7 @@ fn project(cx: &Ctx) -> Project {
         let mut n = p.project_number_parts.join("-");
         // A sub-number printed as （2） after the ministry: 2023-厚労-22-0964-2. It may sit
         // outside any ruled cell, so look at the text lines of the 府省庁 band.
-        let sub = regex::Regex::new(r"[(（](\d{1,2})[)）]$").expect("valid regex");
+        let sub = regex!(r"[(（](\d{1,2})[)）]$");
         'pages: for lines in &cx.lines {
             for l in lines.iter().filter(|l| key(&l.text).starts_with("府省庁")) {
                 for o in lines.iter().filter(|o| {
@@ -369,7 +376,7 @@ fn budget_column(k: &str) -> Option<&'static str> {
 /// A year header cell: (fiscal year, is the request column).
 fn year_header(text: &str) -> Option<(i32, bool)> {
     let k = numbers::fold(&key(text));
-    let re = regex::Regex::new(r"^(令和|平成)(元|\d{1,2})年度(要求)?$").expect("valid regex");
+    let re = regex!(r"^(令和|平成)(元|\d{1,2})年度(要求)?$");
     let c = re.captures(&k)?;
     let n = if &c[2] == "元" {
         1
@@ -559,12 +566,12 @@ fn related(cx: &Ctx) -> Vec<RelatedSheet> {
     let Some((_, t, l)) = cx.label("関連する過去のレビューシート") else {
         return out;
     };
+    let re = regex!(r"^(令和|平成)(元|\d{1,2})年度$");
     for c in &t.cells {
         if c.col <= l.col_end() || c.row < l.row || c.row > l.row_end() {
             continue;
         }
         let k = key(&c.text);
-        let re = regex::Regex::new(r"^(令和|平成)(元|\d{1,2})年度$").expect("valid regex");
         if re.is_match(&k) {
             let value = t
                 .cell_at(c.row, c.col_end() + 1)
