@@ -215,10 +215,16 @@ fn analyze_guarded(path: &Path, id: &str, timeout: Duration) -> Analysis {
 
 /// Flags of cross-document rules over every document of the database (new and copied), so a
 /// rule sees the whole corpus even when only one file changed.
-fn corpus_flags(docs: &[StoredDoc]) -> Vec<Flag> {
-    // crate::checks has no cross-document entry point yet; this is where it plugs in.
-    let _ = docs;
-    Vec::new()
+fn corpus_flags(docs: Vec<StoredDoc>) -> Vec<Flag> {
+    let docs: Vec<crate::checks::DocFacts> = docs
+        .into_iter()
+        .map(|d| crate::checks::DocFacts {
+            document: d.document,
+            sheet: d.review_sheet,
+            facts: d.facts,
+        })
+        .collect();
+    crate::checks::corpus(&docs)
 }
 
 /// Run the pipeline. Returns the summary; the database at `opts.db` is replaced only when the
@@ -491,7 +497,7 @@ fn fill(
     if !same_corpus {
         let stored = writer.load_for_corpus()?;
         let mut corpus_rows = Rows::default();
-        for f in corpus_flags(&stored) {
+        for f in corpus_flags(stored) {
             flag_rows(&f, "corpus", &mut corpus_rows);
         }
         writer.add_rows(corpus_rows)?;
