@@ -156,6 +156,49 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
+/// How far from the end `%%EOF` may be: writers put it last, some append a little junk.
+const EOF_WINDOW: usize = 4096;
+
+/// A file that starts like a PDF but has no `%%EOF` near its end was cut short (an interrupted
+/// download or copy): its objects and streams are incomplete even when a lenient parser can
+/// still find some pages, so it is an error rather than a silently partial document.
+fn truncation(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if !head.windows(5).any(|w| w == b"%PDF-") {
+        return None; // not a PDF at all: the pdf stage says so
+    }
+    let tail = &bytes[bytes.len().saturating_sub(EOF_WINDOW)..];
+    if tail.windows(5).any(|w| w == b"%%EOF") {
+        return None;
+    }
+    Some(format!(
+        "truncated PDF: no %%EOF marker in the last {} KiB ({} bytes; the file was cut short)",
+        EOF_WINDOW / 1024,
+        bytes.len()
+    ))
+}
+
+/// A page whose content inflated past the decompression limit (lopdf reports a "possible
+/// decompression bomb") makes the whole document an error: its text would be silently missing.
+fn promote_bombs(a: Analysis) -> Analysis {
+    if a.document.status != "ok" {
+        return a;
+    }
+    if let Some(w) = a
+        .warnings
+        .iter()
+        .find(|w| w.detail.contains("decompression bomb"))
+    {
+        let msg = format!(
+            "decompression bomb: page {}: {} ({})",
+            w.page, w.detail, w.code
+        );
+        let d = a.document.clone();
+        return failed(d.id, &d.path, d.bytes, msg);
+    }
+    a
+}
+
 /// Analyse one file on a thread of its own, giving up after `timeout`. A panic becomes an
 /// error row. A timed-out thread cannot be killed: it is left to finish (or to die with the
 /// process) and its result is dropped.
@@ -173,6 +216,9 @@ fn analyze_guarded(path: &Path, id: &str, timeout: Duration) -> Analysis {
         }
     };
     let size = bytes.len() as u64;
+    if let Some(e) = truncation(&bytes) {
+        return failed(id.to_string(), &path_text, size, e);
+    }
     let (tx, rx) = mpsc::sync_channel(1);
     let p = path_text.clone();
     let spawned = std::thread::Builder::new()
@@ -191,7 +237,7 @@ fn analyze_guarded(path: &Path, id: &str, timeout: Duration) -> Analysis {
         );
     }
     match rx.recv_timeout(timeout) {
-        Ok(Ok(a)) => a,
+        Ok(Ok(a)) => promote_bombs(a),
         Ok(Err(msg)) => failed(
             id.to_string(),
             &path_text,
