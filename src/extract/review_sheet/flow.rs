@@ -124,6 +124,60 @@ pub fn fund_flow(cx: &Ctx) -> FundFlow {
         b.parent = parent.map(|p| p.2.clone());
         let _ = pi;
     }
+    // Relation (【補助金等交付】, 委託【…】): the text between the parent box and this one,
+    // or above a box without parent; it may wrap over several short lines.
+    let parent_box = |pi: usize, p: &Option<String>| {
+        geo.iter()
+            .find(|(gp, _, l)| *gp == pi && Some(l) == p.as_ref())
+            .map(|g| g.1)
+    };
+    for (pi, r, b) in boxes.iter_mut() {
+        let region = match parent_box(*pi, &b.parent) {
+            Some(p) => Rect::new(p.x1 - 2.0, r.y0 - 12.0, r.x0 + 2.0, r.y1),
+            None => Rect::new(r.x0 - 10.0, r.y0 - 30.0, r.x1, r.y0 + 2.0),
+        };
+        let Some(page) = cx.pages.get(*pi) else {
+            continue;
+        };
+        // Chars of the region that are not inside any box (text lines may cross boxes).
+        let mut chars: Vec<(Rect, f32, String)> = Vec::new();
+        for l in &page.lines {
+            for (ch, cb) in l.text.chars().zip(l.char_boxes.iter()) {
+                let (x, y) = (cb.cx(), cb.cy());
+                if ch.is_whitespace()
+                    || !region.contains(x, y)
+                    || geo.iter().any(|(gp, o, _)| gp == pi && o.contains(x, y))
+                {
+                    continue;
+                }
+                chars.push((*cb, l.size, ch.to_string()));
+            }
+        }
+        let joined =
+            key(&crate::layout::table::text_of_glyphs(&chars)).replace(['↓', '→', '←', '↑'], "");
+        if let (Some(a), Some(z)) = (joined.find('【'), joined.rfind('】')) {
+            if a < z {
+                // Keep a word before 【 (委託【…】) but not unrelated text.
+                let start = joined[..a]
+                    .char_indices()
+                    .rev()
+                    .take(4)
+                    .last()
+                    .map(|(i, _)| i)
+                    .unwrap_or(a);
+                let prefix = &joined[start..a];
+                let keep = if prefix.ends_with("委託")
+                    || prefix.ends_with("補助")
+                    || prefix.ends_with("交付")
+                {
+                    &joined[a - "委託".len()..a]
+                } else {
+                    ""
+                };
+                b.relation = Some(format!("{keep}{}", &joined[a..z + '】'.len_utf8()]));
+            }
+        }
+    }
     ff.blocks = boxes.into_iter().map(|(_, _, b)| b).collect();
     ff.blocks.sort_by(|a, b| a.block.cmp(&b.block));
     ff.blocks.dedup_by(|a, b| a.block == b.block);
