@@ -293,7 +293,6 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     if let Some(shard) = opts.shard {
         files.retain(|f| shard.contains(&opts.dir, f));
     }
-    let progress_quiet = opts.quiet;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .thread_name(|i| format!("seisaku-worker-{i}"))
@@ -301,47 +300,35 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         .context("cannot start the worker threads")?;
     let found: Vec<Found> = pool.install(|| files.par_iter().map(|f| hash_file(f)).collect());
 
-    // The new database, with the previous one attached for copying.
+    // The new database is built in a temporary file and renamed over the old one at the end.
     let tmp = swap::temp_path(&opts.db);
-    let mut writer = Writer::create(&tmp)?;
-    let result = fill(
-        opts,
-        &pool,
-        &mut writer,
-        &found,
-        &skipped,
-        progress_quiet,
-        started_us,
-        t0,
-    );
-    let summary = match result {
-        Ok(s) => s,
+    match fill(opts, &pool, &tmp, &found, &skipped, started_us, t0) {
+        Ok((writer, summary, run_row)) => {
+            writer.finish(&run_row)?;
+            swap::commit(&tmp, &opts.db)?;
+            Ok(summary)
+        }
         Err(e) => {
-            drop(writer);
             let _ = std::fs::remove_file(&tmp);
             let _ = std::fs::remove_file(swap::sibling(&tmp, ".wal"));
-            return Err(e);
+            Err(e)
         }
-    };
-    let (summary, run_row) = summary;
-    writer.finish(&run_row)?;
-    swap::commit(&tmp, &opts.db)?;
-    Ok(summary)
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
 fn fill(
     opts: &RunOptions,
     pool: &rayon::ThreadPool,
-    writer: &mut Writer,
+    tmp: &Path,
     found: &[Found],
     skipped: &[String],
-    quiet: bool,
     started_us: i64,
     t0: Instant,
-) -> Result<(RunSummary, RunRow)> {
+) -> Result<(Writer, RunSummary, RunRow)> {
+    let quiet = opts.quiet;
     let previous = if opts.db.exists() {
-        writer.attach_previous(&opts.db)?
+        Writer::read_previous(&opts.db)?
     } else {
         None
     };
@@ -397,10 +384,26 @@ fn fill(
         && to_analyze.is_empty()
         && removed == 0
         && reuse_ids.len() == reusable.len();
-    if previous.is_some() {
-        writer.copy_from_previous(&reuse_ids, same_corpus)?;
-        writer.detach_previous()?;
-    }
+    // When every document of the previous database stays, start from a copy of it and only
+    // append (the usual nightly case, and the fast one); otherwise build afresh and copy the
+    // rows that stay, so the file never keeps the dead rows of deleted documents.
+    let kept: std::collections::HashSet<&str> = reuse_ids.iter().map(String::as_str).collect();
+    let patchable = previous.as_ref().is_some_and(|p| {
+        p.documents
+            .iter()
+            .all(|d| d.id.starts_with("unreadable:") || kept.contains(d.id.as_str()))
+    });
+    let mut writer = if patchable {
+        Writer::from_copy(&opts.db, tmp, same_corpus)?
+    } else {
+        let mut w = Writer::create(tmp)?;
+        if previous.is_some() {
+            w.attach_previous(&opts.db)?;
+            w.copy_from_previous(&reuse_ids, same_corpus)?;
+            w.detach_previous()?;
+        }
+        w
+    };
 
     let mut progress = Progress::new(to_analyze.len(), quiet);
     for s in skipped {
@@ -566,5 +569,5 @@ fn fill(
         jobs: opts.jobs,
         seconds: summary.seconds,
     };
-    Ok((summary, run))
+    Ok((writer, summary, run))
 }

@@ -89,6 +89,54 @@ pub fn sql_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// The documents and last run id of a database seen through `conn` (`prefix` is `old.` for an
+/// attached one); `None` when its schema version differs from ours.
+fn read_state(conn: &Connection, prefix: &str) -> Result<Option<Previous>> {
+    let version: Option<String> = conn
+        .query_row(
+            &format!("SELECT value FROM {prefix}meta WHERE key = 'schema_version'"),
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    if version.as_deref() != Some(&SCHEMA_VERSION.to_string()) {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, path, bytes, pages, producer, status, error, extractor_version, \
+         epoch_us(processed_at), duplicate_of, is_review_sheet FROM {prefix}documents"
+    ))?;
+    let documents = stmt
+        .query_map([], |r| {
+            Ok(DocumentRow {
+                id: r.get(0)?,
+                path: r.get(1)?,
+                bytes: r.get::<_, Option<i64>>(2)?.unwrap_or(0).max(0) as u64,
+                pages: r.get::<_, Option<i32>>(3)?.unwrap_or(0).max(0) as u32,
+                producer: r.get(4)?,
+                status: r.get(5)?,
+                error: r.get(6)?,
+                extractor_version: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                processed_at_us: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
+                duplicate_of: r.get(9)?,
+                is_review_sheet: r.get::<_, Option<bool>>(10)?.unwrap_or(false),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()
+        .context("cannot read the previous documents table")?;
+    let last_run_id: i32 = conn
+        .query_row(
+            &format!("SELECT coalesce(max(run_id), 0) FROM {prefix}runs"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    Ok(Some(Previous {
+        documents,
+        last_run_id,
+    }))
+}
+
 impl Writer {
     /// Create a fresh database at `path` (replacing any leftover file) with the schema.
     ///
@@ -112,12 +160,59 @@ impl Writer {
         })
     }
 
-    /// Attach the previous database read-only as `old`. Returns `None` when it has another
-    /// schema version (everything is then reprocessed).
+    /// Read what an incremental run needs from the previous database, through a short-lived
+    /// read-only connection. `None` when it has another schema version (everything is then
+    /// reprocessed).
     ///
     /// # Errors
     /// When the file exists but cannot be opened, e.g. another program holds it for writing.
-    pub fn attach_previous(&mut self, db: &Path) -> Result<Option<Previous>> {
+    pub fn read_previous(db: &Path) -> Result<Option<Previous>> {
+        let conn = super::query::open_read_only(db).with_context(|| {
+            format!(
+                "cannot read the previous database {} (is another program writing to it?)",
+                db.display()
+            )
+        })?;
+        read_state(&conn, "")
+    }
+
+    /// Start from a copy of the previous database instead of an empty one: used when no
+    /// document of it has to go, so only appends follow and nothing is rewritten. The
+    /// `documents` and `meta` rows are cleared (they are rewritten in full), and so are the
+    /// cross-document flags unless `keep_corpus_flags`.
+    ///
+    /// # Errors
+    /// When the copy or DuckDB fails.
+    pub fn from_copy(db: &Path, path: &Path, keep_corpus_flags: bool) -> Result<Writer> {
+        let _ = std::fs::remove_file(super::swap::sibling(path, ".wal"));
+        std::fs::copy(db, path)
+            .with_context(|| format!("cannot copy {} to {}", db.display(), path.display()))?;
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open database {}", path.display()))?;
+        conn.execute_batch("SET memory_limit = '512MB'; SET threads = 2;")?;
+        let mut sql = String::from("BEGIN; DELETE FROM documents; DELETE FROM meta; ");
+        if !keep_corpus_flags {
+            sql.push_str(
+                "DELETE FROM flags WHERE scope = 'corpus'; \
+                 DELETE FROM flag_evidence WHERE scope = 'corpus'; ",
+            );
+        }
+        sql.push_str("COMMIT;");
+        conn.execute_batch(&sql)
+            .with_context(|| format!("cannot prepare {}", path.display()))?;
+        Ok(Writer {
+            conn,
+            path: path.to_path_buf(),
+            pending: Rows::default(),
+            attached: false,
+        })
+    }
+
+    /// Attach the previous database read-only as `old`, to copy rows from it.
+    ///
+    /// # Errors
+    /// When the file cannot be opened, e.g. another program holds it for writing.
+    pub fn attach_previous(&mut self, db: &Path) -> Result<()> {
         self.conn
             .execute_batch(&format!(
                 "ATTACH {} AS old (READ_ONLY)",
@@ -131,49 +226,7 @@ impl Writer {
                 )
             })?;
         self.attached = true;
-        let version: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM old.meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .ok();
-        if version.as_deref() != Some(&SCHEMA_VERSION.to_string()) {
-            return Ok(None);
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT id, path, bytes, pages, producer, status, error, extractor_version, \
-             epoch_us(processed_at), duplicate_of, is_review_sheet FROM old.documents",
-        )?;
-        let documents = stmt
-            .query_map([], |r| {
-                Ok(DocumentRow {
-                    id: r.get(0)?,
-                    path: r.get(1)?,
-                    bytes: r.get::<_, Option<i64>>(2)?.unwrap_or(0).max(0) as u64,
-                    pages: r.get::<_, Option<i32>>(3)?.unwrap_or(0).max(0) as u32,
-                    producer: r.get(4)?,
-                    status: r.get(5)?,
-                    error: r.get(6)?,
-                    extractor_version: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-                    processed_at_us: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
-                    duplicate_of: r.get(9)?,
-                    is_review_sheet: r.get::<_, Option<bool>>(10)?.unwrap_or(false),
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()
-            .context("cannot read the previous documents table")?;
-        let last_run_id: i32 = self
-            .conn
-            .query_row("SELECT coalesce(max(run_id), 0) FROM old.runs", [], |r| {
-                r.get(0)
-            })
-            .unwrap_or(0);
-        Ok(Some(Previous {
-            documents,
-            last_run_id,
-        }))
+        Ok(())
     }
 
     /// Copy every per-document row of `ids` (and the run history) from the attached previous
