@@ -112,6 +112,8 @@ struct Run {
     glyphs: Vec<usize>,
     fr: FRect,
     size: f32,
+    /// A whole ruled table standing in the XY-cut as one box (index into the page's tables).
+    table: Option<usize>,
 }
 
 /// Build the layout of a page: lines in reading order grouped into blocks. Tables are added by
@@ -146,41 +148,188 @@ pub fn build(page: &Page) -> PageLayout {
         };
         top(&a.1).total_cmp(&top(&b.1))
     });
+    layout.tables = if page.rules.is_empty() {
+        Vec::new()
+    } else {
+        super::table::find_in(&page.rules, &page.glyphs)
+    };
+    let grids = reading_grids(&layout.tables, page);
+    let cell_of = cells_of_glyphs(page, &layout.tables, &grids);
     for (frame, idx) in frames {
-        let runs = make_runs(page, frame, &idx);
+        let mut runs = make_runs(page, frame, &idx, &cell_of);
         let cuts = frame_rules(frame, &page.rules);
+        // Runs inside a ruled grid leave the XY-cut; the grid stands in as one box and is read
+        // row by row, cell by cell (a table read column-wise is useless).
+        let mut in_cells: Vec<(usize, usize, Run)> = Vec::new();
+        if frame == Frame::Horizontal && !grids.is_empty() {
+            let mut free = Vec::with_capacity(runs.len());
+            for r in runs {
+                match cell_of[r.glyphs[0]] {
+                    Some((t, c)) => in_cells.push((t, c, r)),
+                    None => free.push(r),
+                }
+            }
+            runs = free;
+            for &t in &grids {
+                let members: Vec<&Run> =
+                    in_cells.iter().filter(|x| x.0 == t).map(|x| &x.2).collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let mut sizes: Vec<f32> = members.iter().map(|r| r.size).collect();
+                sizes.sort_by(f32::total_cmp);
+                runs.push(Run {
+                    glyphs: vec![members.iter().map(|r| r.glyphs[0]).min().unwrap_or(0)],
+                    fr: frame.to_frame(&layout.tables[t].bbox),
+                    size: sizes[sizes.len() / 2],
+                    table: Some(t),
+                });
+            }
+            runs.sort_by_key(|r| r.glyphs[0]);
+        }
         let mut regions: Vec<Vec<Run>> = Vec::new();
         xy_cut(runs, &cuts, &mut regions, 0);
         for region in regions {
-            let block = layout.blocks.len();
-            let mut block_lines = Vec::new();
-            for line in region_lines(page, frame, region, block) {
-                block_lines.push(layout.lines.len());
-                layout.lines.push(line);
-            }
-            if let Some(first) = block_lines.first() {
-                let bbox = block_lines
+            let (tables, text_runs): (Vec<Run>, Vec<Run>) =
+                region.into_iter().partition(|r| r.table.is_some());
+            // Lines of free text and whole tables, merged by their top edge.
+            let mut pieces: Vec<(f32, Vec<Vec<Line>>)> = Vec::new();
+            if !text_runs.is_empty() {
+                let lines = region_lines(page, frame, text_runs, 0);
+                let top = lines
                     .iter()
-                    .fold(layout.lines[*first].bbox, |acc, &i| {
-                        acc.union(&layout.lines[i].bbox)
-                    });
-                layout.blocks.push(Block {
-                    bbox,
-                    lines: block_lines,
-                });
+                    .map(|l| frame.to_frame(&l.bbox).v0)
+                    .fold(f32::MAX, f32::min);
+                pieces.push((top, vec![lines]));
+            }
+            for t in tables {
+                let ti = t.table.unwrap_or(0);
+                let mut cells: Vec<(usize, Vec<Run>)> = Vec::new();
+                for (_, c, r) in in_cells.iter().filter(|x| x.0 == ti) {
+                    match cells.iter_mut().find(|x| x.0 == *c) {
+                        Some(x) => x.1.push(r.clone()),
+                        None => cells.push((*c, vec![r.clone()])),
+                    }
+                }
+                let table = &layout.tables[ti];
+                cells.sort_by_key(|x| (table.cells[x.0].row, table.cells[x.0].col));
+                let groups: Vec<Vec<Line>> = cells
+                    .into_iter()
+                    .map(|(_, mut rs)| {
+                        rs.sort_by_key(|r| r.glyphs[0]);
+                        let mut sub: Vec<Vec<Run>> = Vec::new();
+                        xy_cut(rs, &cuts, &mut sub, 0);
+                        sub.into_iter()
+                            .flat_map(|g| region_lines(page, frame, g, 0))
+                            .collect()
+                    })
+                    .collect();
+                pieces.push((t.fr.v0, groups));
+            }
+            pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for (_, groups) in pieces {
+                for group in groups {
+                    push_block(&mut layout, group);
+                }
             }
         }
     }
     layout
 }
 
-fn make_runs(page: &Page, frame: Frame, idx: &[usize]) -> Vec<Run> {
+fn push_block(layout: &mut PageLayout, lines: Vec<Line>) {
+    let block = layout.blocks.len();
+    let mut idx = Vec::with_capacity(lines.len());
+    let mut bbox: Option<Rect> = None;
+    for mut l in lines {
+        l.block = block;
+        bbox = Some(bbox.map_or(l.bbox, |b| b.union(&l.bbox)));
+        idx.push(layout.lines.len());
+        layout.lines.push(l);
+    }
+    if let Some(bbox) = bbox {
+        layout.blocks.push(Block { bbox, lines: idx });
+    }
+}
+
+/// Tables that shape reading order: real grids (at least 2 × 2 cells) not inside another one.
+fn reading_grids(tables: &[super::Table], page: &Page) -> Vec<usize> {
+    let page_area = (page.width * page.height).max(1.0);
+    let big: Vec<usize> = (0..tables.len())
+        .filter(|&i| {
+            let t = &tables[i];
+            t.rows >= 2 && t.cols >= 2 && t.bbox.width() * t.bbox.height() < 0.95 * page_area
+        })
+        .collect();
+    let inside = |b: Rect, o: Rect| {
+        o.x0 <= b.x0 + 1.0 && o.y0 <= b.y0 + 1.0 && o.x1 >= b.x1 - 1.0 && o.y1 >= b.y1 - 1.0
+    };
+    big.iter()
+        .copied()
+        .filter(|&i| {
+            let b = tables[i].bbox;
+            !big.iter().any(|&j| {
+                let o = tables[j].bbox;
+                j != i && inside(b, o) && o.width() * o.height() > b.width() * b.height()
+            })
+        })
+        .collect()
+}
+
+/// The (table, cell) holding each glyph's centre, for the reading grids only.
+fn cells_of_glyphs(
+    page: &Page,
+    tables: &[super::Table],
+    grids: &[usize],
+) -> Vec<Option<(usize, usize)>> {
+    let mut out = vec![None; page.glyphs.len()];
+    if grids.is_empty() {
+        return out;
+    }
+    for (gi, g) in page.glyphs.iter().enumerate() {
+        if g.vertical || g.rotation != 0 {
+            continue;
+        }
+        let (cx, cy) = (g.bbox.cx(), g.bbox.cy());
+        for &t in grids {
+            if !tables[t].bbox.contains(cx, cy) {
+                continue;
+            }
+            // The smallest cell holding the centre.
+            let mut best: Option<(usize, f32)> = None;
+            for (ci, c) in tables[t].cells.iter().enumerate() {
+                if c.bbox.contains(cx, cy) {
+                    let area = c.bbox.width() * c.bbox.height();
+                    if best.is_none_or(|b| area < b.1) {
+                        best = Some((ci, area));
+                    }
+                }
+            }
+            if let Some((ci, _)) = best {
+                out[gi] = Some((t, ci));
+            }
+            break;
+        }
+    }
+    out
+}
+
+fn make_runs(
+    page: &Page,
+    frame: Frame,
+    idx: &[usize],
+    cell_of: &[Option<(usize, usize)>],
+) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     for &i in idx {
         let g = &page.glyphs[i];
         let fr = frame.to_frame(&g.bbox);
         let size = g.size.max(1.0);
-        if let Some(last) = runs.last_mut() {
+        // A run never crosses a cell border.
+        let same_cell = runs
+            .last()
+            .is_none_or(|r| cell_of.get(r.glyphs[0]) == cell_of.get(i));
+        if let Some(last) = runs.last_mut().filter(|_| same_cell) {
             let em = last.size.max(size);
             let last_fr = last.fr;
             let prev = frame.to_frame(&page.glyphs[*last.glyphs.last().unwrap_or(&i)].bbox);
@@ -201,6 +350,7 @@ fn make_runs(page: &Page, frame: Frame, idx: &[usize]) -> Vec<Run> {
             glyphs: vec![i],
             fr,
             size,
+            table: None,
         });
     }
     runs

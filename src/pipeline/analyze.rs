@@ -95,8 +95,7 @@ pub fn analyze_bytes(bytes: &[u8], path: &str) -> Analysis {
     let mut warnings = Vec::new();
     for i in 0..file.page_count() {
         let page = file.page(i);
-        let mut layout = crate::layout::build(&page);
-        layout.tables = crate::layout::table::find(&page, &layout.lines);
+        let layout = crate::layout::build(&page);
         warnings.extend(page.warnings);
         pages.push(layout);
     }
