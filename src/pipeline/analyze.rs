@@ -7,6 +7,9 @@ use crate::pdf;
 use serde::Serialize;
 use std::path::Path;
 
+/// Documents with at least this many pages have their pages interpreted in parallel.
+const PARALLEL_PAGES: usize = 8;
+
 /// What is known about a file, whether or not it could be read.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentInfo {
@@ -93,10 +96,24 @@ pub fn analyze_bytes(bytes: &[u8], path: &str) -> Analysis {
     info.producer = file.producer.clone();
     let mut pages = Vec::with_capacity(file.page_count());
     let mut warnings = Vec::new();
-    for i in 0..file.page_count() {
+    // Pages of a large document in parallel too, so one 80-page file does not leave the
+    // other workers idle at the end of a batch. Order is kept (collect preserves it).
+    let per_page = |i: usize| {
         let page = file.page(i);
         let layout = crate::layout::build(&page);
-        warnings.extend(page.warnings);
+        (layout, page.warnings)
+    };
+    let results: Vec<_> = if file.page_count() >= PARALLEL_PAGES {
+        use rayon::prelude::*;
+        (0..file.page_count())
+            .into_par_iter()
+            .map(per_page)
+            .collect()
+    } else {
+        (0..file.page_count()).map(per_page).collect()
+    };
+    for (layout, w) in results {
+        warnings.extend(w);
         pages.push(layout);
     }
     let tokens = crate::text::tokenize_pages(&pages);
