@@ -24,23 +24,27 @@ fn pdfs_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Text layer of one file; returns (pages, chars).
-fn ours(path: &Path) -> (usize, usize) {
+/// Text layer of one file; returns (pages, chars). `parallel`: pages in parallel too.
+fn ours(path: &Path, parallel: bool) -> (usize, usize) {
     let Ok(bytes) = std::fs::read(path) else {
         return (0, 0);
     };
     let Ok(file) = crate::pdf::open(&bytes) else {
         return (0, 0);
     };
-    let mut chars = 0;
-    for i in 0..file.page_count() {
+    let page_chars = |i: usize| {
         let layout = crate::layout::build(&file.page(i));
-        chars += layout
+        layout
             .lines
             .iter()
             .map(|l| l.text.chars().count())
-            .sum::<usize>();
-    }
+            .sum::<usize>()
+    };
+    let chars = if parallel {
+        (0..file.page_count()).into_par_iter().map(page_chars).sum()
+    } else {
+        (0..file.page_count()).map(page_chars).sum()
+    };
     (file.page_count(), chars)
 }
 
@@ -67,7 +71,7 @@ pub fn run(args: super::BenchArgs) -> anyhow::Result<ExitCode> {
         let t = Instant::now();
         let (p, c) = files
             .iter()
-            .map(|f| ours(f))
+            .map(|f| ours(f, false))
             .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
         best_ours = best_ours.min(t.elapsed().as_secs_f64());
         (pages, chars) = (p, c);
@@ -83,7 +87,7 @@ pub fn run(args: super::BenchArgs) -> anyhow::Result<ExitCode> {
             best_ref = best_ref.min(t.elapsed().as_secs_f64());
         }
         let t = Instant::now();
-        pool.install(|| files.par_iter().map(|f| ours(f)).count());
+        pool.install(|| files.par_iter().map(|f| ours(f, false)).count());
         best_par = best_par.min(t.elapsed().as_secs_f64());
     }
     println!("files {}, pages {pages}, chars {chars}", files.len());
