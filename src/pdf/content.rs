@@ -337,11 +337,9 @@ impl<'a> Interpreter<'a> {
             let o = &op.operands;
             let f = |i: usize| o.get(i).and_then(num).unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 256 {
-                        stack.push(gs.clone());
-                    }
-                }
+                // Bounded: a stream of a million `q`s must not exhaust memory.
+                "q" if stack.len() < 256 => stack.push(gs.clone()),
+                "q" => {}
                 "Q" => {
                     if let Some(s) = stack.pop() {
                         gs = s;
