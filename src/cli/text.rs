@@ -7,6 +7,19 @@ use std::process::ExitCode;
 
 /// Run `seisaku text`.
 pub fn run(args: super::TextArgs) -> anyhow::Result<ExitCode> {
+    match print(args) {
+        // `seisaku text f.pdf | head` closes the pipe early: not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(ExitCode::SUCCESS)
+        }
+        other => other,
+    }
+}
+
+fn print(args: super::TextArgs) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let file = match pdf::open(&bytes) {

@@ -32,6 +32,18 @@ pub fn open(bytes: &[u8]) -> Result<PdfFile, PdfError> {
         return Err(PdfError::NotPdf);
     }
     let doc = Document::load_mem(bytes).map_err(|e| classify(e.to_string()))?;
+    // lopdf rebuilds a lost cross-reference table by scanning for objects; on a file that
+    // also lacks its %%EOF, what comes back is a fragment, not the document.
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
+    if !has_eof
+        && matches!(
+            doc.xref_recovery,
+            Some(lopdf::xref::XrefRecovery::Reconstructed)
+        )
+    {
+        return Err(PdfError::Truncated);
+    }
     if doc.is_encrypted() {
         return Err(PdfError::Encrypted);
     }
