@@ -178,25 +178,27 @@ fn truncation(bytes: &[u8]) -> Option<String> {
     ))
 }
 
-/// A page whose content inflated past the decompression limit (lopdf reports a "possible
-/// decompression bomb") makes the whole document an error: its text would be silently missing.
-fn promote_bombs(a: Analysis) -> Analysis {
-    if a.document.status != "ok" {
+/// A document with no text at all whose content streams could not be decoded or parsed (a
+/// decompression bomb stopped at the limit, a stream that does not inflate, nesting beyond the
+/// parser's depth) is an error, not an empty `ok` document. Documents with some text keep
+/// status `ok`; their page-level problems are in `warnings`.
+fn promote_unreadable(a: Analysis) -> Analysis {
+    if a.document.status != "ok" || a.pages.iter().any(|p| !p.lines.is_empty()) {
         return a;
     }
-    if let Some(w) = a
+    let Some(w) = a
         .warnings
         .iter()
-        .find(|w| w.detail.contains("decompression bomb"))
-    {
-        let msg = format!(
-            "decompression bomb: page {}: {} ({})",
-            w.page, w.detail, w.code
-        );
-        let d = a.document.clone();
-        return failed(d.id, &d.path, d.bytes, msg);
-    }
-    a
+        .find(|w| w.code == "content.unreadable" || w.code == "content.syntax")
+    else {
+        return a;
+    };
+    let msg = format!(
+        "no readable content: page {}: {} ({})",
+        w.page, w.detail, w.code
+    );
+    let d = a.document.clone();
+    failed(d.id, &d.path, d.bytes, msg)
 }
 
 /// Analyse one file on a thread of its own, giving up after `timeout`. A panic becomes an
@@ -237,7 +239,7 @@ fn analyze_guarded(path: &Path, id: &str, timeout: Duration) -> Analysis {
         );
     }
     match rx.recv_timeout(timeout) {
-        Ok(Ok(a)) => promote_bombs(a),
+        Ok(Ok(a)) => promote_unreadable(a),
         Ok(Err(msg)) => failed(
             id.to_string(),
             &path_text,
