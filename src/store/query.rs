@@ -328,7 +328,7 @@ mod tests {
             ],
         };
         let p = t.to_pretty(40);
-        assert!(p.contains("│ 文部科学省 │ 12 │"), "{p}");
+        assert!(p.contains("│ 文部科学省 │   12 │"), "{p}");
         assert!(p.ends_with("2 rows\n"));
         assert_eq!(t.to_csv(), "name,n\n文部科学省,12\n\"a,\"\"b\"\"\",\n");
         assert_eq!(
