@@ -329,10 +329,13 @@ fn fill(
     t0: Instant,
 ) -> Result<(Writer, RunSummary, RunRow)> {
     let quiet = opts.quiet;
-    let previous = if opts.db.exists() {
-        Writer::read_previous(&opts.db)?
+    // Start from a copy of the previous database; it also tells what is already processed.
+    let (mut copy, previous) = if opts.db.exists() {
+        let w = Writer::open_copy(&opts.db, tmp)?;
+        let state = w.state()?;
+        (Some(w), state)
     } else {
-        None
+        (None, None)
     };
     let last_run_id = previous.as_ref().map_or(0, |p| p.last_run_id);
     // Ids whose rows the previous database holds for this extractor version.
@@ -395,16 +398,22 @@ fn fill(
             .iter()
             .all(|d| d.id.starts_with("unreadable:") || kept.contains(d.id.as_str()))
     });
-    let mut writer = if patchable {
-        Writer::from_copy(&opts.db, tmp, same_corpus)?
-    } else {
-        let mut w = Writer::create(tmp)?;
-        if previous.is_some() {
-            w.attach_previous(&opts.db)?;
-            w.copy_from_previous(&reuse_ids, same_corpus)?;
-            w.detach_previous()?;
+    // A copy that cannot be patched is closed here, before its file is replaced.
+    let patch = copy.take().filter(|_| patchable);
+    let mut writer = match patch {
+        Some(mut w) => {
+            w.prepare_patch(same_corpus)?;
+            w
         }
-        w
+        None => {
+            let mut w = Writer::create(tmp)?;
+            if previous.is_some() {
+                w.attach_previous(&opts.db)?;
+                w.copy_from_previous(&reuse_ids, same_corpus)?;
+                w.detach_previous()?;
+            }
+            w
+        }
     };
 
     let mut progress = Progress::new(to_analyze.len(), quiet);

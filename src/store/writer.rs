@@ -160,36 +160,47 @@ impl Writer {
         })
     }
 
-    /// Read what an incremental run needs from the previous database, through a short-lived
-    /// read-only connection. `None` when it has another schema version (everything is then
-    /// reprocessed).
+    /// Start from a copy of the previous database: `db` is copied to `path` and opened. Read
+    /// its state with [`Writer::state`]; then either [`Writer::prepare_patch`] it (when no
+    /// document of it has to go, so only appends follow) or drop it and build afresh.
     ///
     /// # Errors
-    /// When the file exists but cannot be opened, e.g. another program holds it for writing.
-    pub fn read_previous(db: &Path) -> Result<Option<Previous>> {
-        let conn = super::query::open_read_only(db).with_context(|| {
-            format!(
-                "cannot read the previous database {} (is another program writing to it?)",
-                db.display()
-            )
-        })?;
-        read_state(&conn, "")
-    }
-
-    /// Start from a copy of the previous database instead of an empty one: used when no
-    /// document of it has to go, so only appends follow and nothing is rewritten. The
-    /// `documents` and `meta` rows are cleared (they are rewritten in full), and so are the
-    /// cross-document flags unless `keep_corpus_flags`.
-    ///
-    /// # Errors
-    /// When the copy or DuckDB fails.
-    pub fn from_copy(db: &Path, path: &Path, keep_corpus_flags: bool) -> Result<Writer> {
+    /// When the copy fails or DuckDB cannot open it (e.g. another program holds the previous
+    /// database for writing).
+    pub fn open_copy(db: &Path, path: &Path) -> Result<Writer> {
         let _ = std::fs::remove_file(super::swap::sibling(path, ".wal"));
         std::fs::copy(db, path)
             .with_context(|| format!("cannot copy {} to {}", db.display(), path.display()))?;
-        let conn = Connection::open(path)
-            .with_context(|| format!("cannot open database {}", path.display()))?;
+        let conn = Connection::open(path).with_context(|| {
+            format!(
+                "cannot open a copy of the previous database {} (is it a seisaku database?)",
+                db.display()
+            )
+        })?;
         conn.execute_batch("SET memory_limit = '512MB'; SET threads = 2;")?;
+        Ok(Writer {
+            conn,
+            path: path.to_path_buf(),
+            pending: Rows::default(),
+            attached: false,
+        })
+    }
+
+    /// The documents and last run id of the database being written (a copy of the previous
+    /// one); `None` when it has another schema version.
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn state(&self) -> Result<Option<Previous>> {
+        read_state(&self.conn, "")
+    }
+
+    /// Clear what a run rewrites in full: the `documents` and `meta` rows, and the
+    /// cross-document flags unless `keep_corpus_flags`.
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn prepare_patch(&mut self, keep_corpus_flags: bool) -> Result<()> {
         let mut sql = String::from("BEGIN; DELETE FROM documents; DELETE FROM meta; ");
         if !keep_corpus_flags {
             sql.push_str(
@@ -198,14 +209,9 @@ impl Writer {
             );
         }
         sql.push_str("COMMIT;");
-        conn.execute_batch(&sql)
-            .with_context(|| format!("cannot prepare {}", path.display()))?;
-        Ok(Writer {
-            conn,
-            path: path.to_path_buf(),
-            pending: Rows::default(),
-            attached: false,
-        })
+        self.conn
+            .execute_batch(&sql)
+            .with_context(|| format!("cannot prepare {}", self.path.display()))
     }
 
     /// Attach the previous database read-only as `old`, to copy rows from it.
@@ -436,6 +442,7 @@ impl Writer {
         self.detach_previous()?;
         self.flush()?;
         let ts = |us: i64| Value::Timestamp(TimeUnit::Microsecond, us);
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
         {
             let mut app = self.conn.appender("runs")?;
             app.append_row(appender_params_from_iter(vec![
@@ -466,7 +473,7 @@ impl Writer {
             app.flush()?;
         }
         self.conn
-            .execute_batch("CHECKPOINT")
+            .execute_batch("COMMIT; CHECKPOINT")
             .with_context(|| format!("cannot finish {}", self.path.display()))?;
         let path = self.path.clone();
         self.conn
