@@ -95,11 +95,35 @@ struct Found {
     /// Document id, or the read error.
     id: Result<String, String>,
     bytes: u64,
+    mtime_ns: Option<i64>,
 }
 
-fn hash_file(path: &Path) -> Found {
+/// Modification time in ns since the epoch.
+fn mtime_ns(m: &std::fs::Metadata) -> Option<i64> {
+    let t = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    i64::try_from(t.as_nanos()).ok()
+}
+
+/// Hash a file into its document id. A file whose size and modification time equal those
+/// recorded by the previous run (`known`: path → (bytes, mtime, id)) keeps its id without being
+/// read, the way make and rsync decide; `--force` hashes everything.
+fn hash_file(path: &Path, known: &HashMap<&str, (u64, i64, &str)>) -> Found {
     let path_text = path.to_string_lossy().into_owned();
-    let read = std::fs::metadata(path)
+    let meta = std::fs::metadata(path);
+    let mtime = meta.as_ref().ok().and_then(mtime_ns);
+    let size = meta.as_ref().map_or(0, |m| m.len());
+    if let (Some(&(b, t, id)), Some(m)) = (known.get(path_text.as_str()), mtime) {
+        if b == size && t == m {
+            return Found {
+                path: path.to_path_buf(),
+                path_text,
+                id: Ok(id.to_string()),
+                bytes: size,
+                mtime_ns: mtime,
+            };
+        }
+    }
+    let read = meta
         .map_err(|e| format!("cannot read file: {e}"))
         .and_then(|m| {
             if m.len() > MAX_FILE_BYTES {
@@ -112,19 +136,12 @@ fn hash_file(path: &Path) -> Found {
                 std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))
             }
         });
-    match read {
-        Ok(bytes) => Found {
-            path: path.to_path_buf(),
-            path_text,
-            id: Ok(super::analyze::document_id(&bytes)),
-            bytes: bytes.len() as u64,
-        },
-        Err(e) => Found {
-            path: path.to_path_buf(),
-            path_text,
-            id: Err(e),
-            bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
-        },
+    Found {
+        path: path.to_path_buf(),
+        path_text,
+        bytes: read.as_ref().map_or(size, |b| b.len() as u64),
+        id: read.map(|b| super::analyze::document_id(&b)),
+        mtime_ns: mtime,
     }
 }
 
@@ -300,11 +317,9 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         .thread_name(|i| format!("seisaku-worker-{i}"))
         .build()
         .context("cannot start the worker threads")?;
-    let found: Vec<Found> = pool.install(|| files.par_iter().map(|f| hash_file(f)).collect());
-
     // The new database is built in a temporary file and renamed over the old one at the end.
     let tmp = swap::temp_path(&opts.db);
-    match fill(opts, &pool, &tmp, &found, &skipped, started_us, t0) {
+    match fill(opts, &pool, &tmp, &files, &skipped, started_us, t0) {
         Ok((writer, summary, run_row)) => {
             writer.finish(&run_row)?;
             swap::commit(&tmp, &opts.db)?;
@@ -323,7 +338,7 @@ fn fill(
     opts: &RunOptions,
     pool: &rayon::ThreadPool,
     tmp: &Path,
-    found: &[Found],
+    files: &[PathBuf],
     skipped: &[String],
     started_us: i64,
     t0: Instant,
@@ -338,6 +353,21 @@ fn fill(
         (None, None)
     };
     let last_run_id = previous.as_ref().map_or(0, |p| p.last_run_id);
+    let mut known: HashMap<&str, (u64, i64, &str)> = HashMap::new();
+    if let (Some(p), false) = (&previous, opts.force) {
+        for d in p
+            .documents
+            .iter()
+            .filter(|d| !d.id.starts_with("unreadable:"))
+        {
+            if let Some(t) = d.mtime_ns {
+                known.insert(d.path.as_str(), (d.bytes, t, d.id.as_str()));
+            }
+        }
+    }
+    let found: Vec<Found> =
+        pool.install(|| files.par_iter().map(|f| hash_file(f, &known)).collect());
+    let found = &found[..];
     // Ids whose rows the previous database holds for this extractor version.
     let mut reusable: HashMap<&str, &DocumentRow> = HashMap::new();
     if let (Some(p), false) = (&previous, opts.force) {
@@ -487,6 +517,7 @@ fn fill(
                     processed_at_us: now_us(),
                     duplicate_of: None,
                     is_review_sheet: done.is_review_sheet,
+                    mtime_ns: None,
                 });
                 writer.add_rows(done.rows)?;
             }
@@ -517,6 +548,7 @@ fn fill(
                 processed_at_us: now_us(),
                 duplicate_of: None,
                 is_review_sheet: false,
+                mtime_ns: f.mtime_ns,
             },
             Ok(id) => {
                 let first = first_path.get(id.as_str()).copied().unwrap_or("");
@@ -524,6 +556,7 @@ fn fill(
                     Some(d) => DocumentRow {
                         path: f.path_text.clone(),
                         duplicate_of: (first != f.path_text).then(|| first.to_string()),
+                        mtime_ns: f.mtime_ns,
                         ..d.clone()
                     },
                     // The file changed between hashing and analysis: its rows carry the new

@@ -80,6 +80,9 @@ pub struct DocumentRow {
     pub duplicate_of: Option<String>,
     /// A review sheet was recognised.
     pub is_review_sheet: bool,
+    /// File modification time (ns since the epoch): with `bytes`, lets the next run skip
+    /// re-hashing a file that was not touched.
+    pub mtime_ns: Option<i64>,
 }
 
 impl DocumentRow {
@@ -97,6 +100,7 @@ impl DocumentRow {
             Value::Timestamp(TimeUnit::Microsecond, self.processed_at_us),
             opt_text(self.duplicate_of.as_deref()),
             Value::Boolean(self.is_review_sheet),
+            self.mtime_ns.map_or(Value::Null, Value::BigInt),
         ]
     }
 }
@@ -593,6 +597,7 @@ mod tests {
             processed_at_us: 0,
             duplicate_of: None,
             is_review_sheet: true,
+            mtime_ns: None,
         };
         rows.push("documents", doc.values());
         for (t, table_rows) in TABLES.iter().zip(&rows.tables) {

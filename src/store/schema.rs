@@ -6,7 +6,7 @@
 
 /// Version of the table layout. A database written with another version is rebuilt from
 /// scratch instead of having rows copied into a different layout.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One table: its name and the SQL that creates it.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +34,7 @@ pub const TABLES: &[TableDef] = &[
         columns: "id VARCHAR NOT NULL, path VARCHAR NOT NULL, bytes BIGINT, pages INTEGER, \
                   producer VARCHAR, status VARCHAR NOT NULL, error VARCHAR, \
                   extractor_version VARCHAR, processed_at TIMESTAMP, duplicate_of VARCHAR, \
-                  is_review_sheet BOOLEAN",
+                  is_review_sheet BOOLEAN, mtime_ns BIGINT",
         per_document: false,
     },
     TableDef {

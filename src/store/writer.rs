@@ -78,6 +78,11 @@ pub struct Writer {
     path: PathBuf,
     pending: Rows,
     attached: bool,
+    /// A transaction opened by [`Writer::prepare_patch`] and kept open, so that a run that
+    /// changes little commits (and fsyncs its log) once.
+    in_tx: bool,
+    /// Rows appended inside that transaction.
+    rows_in_tx: usize,
 }
 
 fn int(v: usize) -> Value {
@@ -104,7 +109,7 @@ fn read_state(conn: &Connection, prefix: &str) -> Result<Option<Previous>> {
     }
     let mut stmt = conn.prepare(&format!(
         "SELECT id, path, bytes, pages, producer, status, error, extractor_version, \
-         epoch_us(processed_at), duplicate_of, is_review_sheet FROM {prefix}documents"
+         epoch_us(processed_at), duplicate_of, is_review_sheet, mtime_ns FROM {prefix}documents"
     ))?;
     let documents = stmt
         .query_map([], |r| {
@@ -120,6 +125,7 @@ fn read_state(conn: &Connection, prefix: &str) -> Result<Option<Previous>> {
                 processed_at_us: r.get::<_, Option<i64>>(8)?.unwrap_or(0),
                 duplicate_of: r.get(9)?,
                 is_review_sheet: r.get::<_, Option<bool>>(10)?.unwrap_or(false),
+                mtime_ns: r.get(11)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()
@@ -157,6 +163,8 @@ impl Writer {
             path: path.to_path_buf(),
             pending: Rows::default(),
             attached: false,
+            in_tx: false,
+            rows_in_tx: 0,
         })
     }
 
@@ -183,6 +191,8 @@ impl Writer {
             path: path.to_path_buf(),
             pending: Rows::default(),
             attached: false,
+            in_tx: false,
+            rows_in_tx: 0,
         })
     }
 
@@ -201,17 +211,18 @@ impl Writer {
     /// # Errors
     /// On DuckDB errors.
     pub fn prepare_patch(&mut self, keep_corpus_flags: bool) -> Result<()> {
-        let mut sql = String::from("BEGIN; DELETE FROM documents; DELETE FROM meta; ");
+        let mut sql = String::from("BEGIN TRANSACTION; DELETE FROM documents; DELETE FROM meta; ");
         if !keep_corpus_flags {
             sql.push_str(
                 "DELETE FROM flags WHERE scope = 'corpus'; \
                  DELETE FROM flag_evidence WHERE scope = 'corpus'; ",
             );
         }
-        sql.push_str("COMMIT;");
         self.conn
             .execute_batch(&sql)
-            .with_context(|| format!("cannot prepare {}", self.path.display()))
+            .with_context(|| format!("cannot prepare {}", self.path.display()))?;
+        self.in_tx = true;
+        Ok(())
     }
 
     /// Attach the previous database read-only as `old`, to copy rows from it.
@@ -315,7 +326,10 @@ impl Writer {
             return Ok(());
         }
         let pending = std::mem::take(&mut self.pending);
-        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        let rows = pending.len();
+        if !self.in_tx {
+            self.conn.execute_batch("BEGIN TRANSACTION")?;
+        }
         for (t, rows) in TABLES.iter().zip(pending.tables) {
             if rows.is_empty() {
                 continue;
@@ -328,7 +342,16 @@ impl Writer {
             app.flush()
                 .with_context(|| format!("cannot load rows into {}", t.name))?;
         }
-        self.conn.execute_batch("COMMIT")?;
+        if !self.in_tx {
+            self.conn.execute_batch("COMMIT")?;
+        } else {
+            self.rows_in_tx += rows;
+            if self.rows_in_tx >= FLUSH_ROWS {
+                // A long run: commit what is there, keep transactions bounded.
+                self.conn.execute_batch("COMMIT; BEGIN TRANSACTION")?;
+                self.rows_in_tx = 0;
+            }
+        }
         Ok(())
     }
 
@@ -442,7 +465,9 @@ impl Writer {
         self.detach_previous()?;
         self.flush()?;
         let ts = |us: i64| Value::Timestamp(TimeUnit::Microsecond, us);
-        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        if !self.in_tx {
+            self.conn.execute_batch("BEGIN TRANSACTION")?;
+        }
         {
             let mut app = self.conn.appender("runs")?;
             app.append_row(appender_params_from_iter(vec![
