@@ -16,7 +16,6 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use unicode_normalization::UnicodeNormalization;
 
 /// Targets for the summary figures (all must hold for exit status 0).
 pub const TARGETS: [(&str, f64); 5] = [
@@ -53,16 +52,7 @@ pub fn norm(v: &Value) -> Option<String> {
 
 /// [`norm`] for a string.
 pub fn norm_str(s: &str) -> String {
-    let folded: String = s
-        .chars()
-        .map(|c| match c {
-            '〜' => '～',
-            '−' | '―' | '‐' => '－',
-            '\u{0332}' => '_',
-            c => c,
-        })
-        .collect();
-    folded.nfkc().filter(|c| !c.is_whitespace()).collect()
+    crate::text::comparison_key(s)
 }
 
 /// round(x, 3) as an integer count of thousandths (a hashable key).

@@ -362,3 +362,19 @@ mod debug_tokens {
         }
     }
 }
+
+/// The key two texts are compared by (scorers, tests): look-alike dashes and waves folded
+/// (before NFKC, which would map ～ to ~), Unicode NFKC, all whitespace removed.
+pub fn comparison_key(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '〜' => '～',
+            '−' | '―' | '‐' => '－',
+            '\u{0332}' => '_',
+            c => c,
+        })
+        .collect();
+    folded.nfkc().filter(|c| !c.is_whitespace()).collect()
+}

@@ -9,19 +9,9 @@ use crate::common::fixture;
 use seisaku::layout::{Line, PageLayout};
 use seisaku::model::{Fact, Rect};
 use serde_json::Value;
-use unicode_normalization::UnicodeNormalization;
 
 fn norm(s: &str) -> String {
-    let folded: String = s
-        .chars()
-        .map(|c| match c {
-            '〜' => '～',
-            '−' | '―' | '‐' => '－',
-            '\u{0332}' => '_',
-            c => c,
-        })
-        .collect();
-    folded.nfkc().filter(|c| !c.is_whitespace()).collect()
+    seisaku::text::comparison_key(s)
 }
 
 fn matches(e: &Value, f: &Fact) -> bool {

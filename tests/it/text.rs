@@ -6,7 +6,6 @@
 
 use crate::common::fixture;
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
 
 /// Text of every page, lines by newline, pages by form feed (what `seisaku text` prints).
 fn text_of(rel: &str) -> String {
@@ -26,17 +25,8 @@ fn text_of(rel: &str) -> String {
     out
 }
 
-/// The scorer's normalisation: fold look-alikes, NFKC, drop whitespace.
 fn norm(s: &str) -> String {
-    let folded: String = s
-        .chars()
-        .map(|c| match c {
-            '〜' => '～',
-            '−' | '―' | '‐' => '－',
-            c => c,
-        })
-        .collect();
-    folded.nfkc().filter(|c| !c.is_whitespace()).collect()
+    seisaku::text::comparison_key(s)
 }
 
 fn ngram_f1(reference: &str, ours: &str, n: usize) -> f64 {
