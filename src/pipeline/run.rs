@@ -472,7 +472,12 @@ fn fill(
         .map(|(i, f)| (*i, f.path.clone(), f.id.clone().unwrap_or_default()))
         .collect();
     let mut analysed: Vec<DocumentRow> = Vec::with_capacity(jobs.len());
+    // Nothing to analyse (an unchanged folder): no threads to start.
+    let nothing = jobs.is_empty();
     std::thread::scope(|scope| -> Result<()> {
+        if nothing {
+            return Ok(());
+        }
         scope.spawn(|| {
             pool.install(|| {
                 jobs.par_iter().for_each_with(tx, |tx, (i, path, id)| {
