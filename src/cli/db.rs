@@ -9,6 +9,15 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// Die quietly on a closed pipe (`seisaku sql … | head`) like other Unix tools, instead of
+/// panicking in `println!` (Rust ignores SIGPIPE by default).
+fn default_sigpipe() {
+    // SAFETY: restoring the default disposition of one signal before any output is written.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Cells longer than this are cut in the pretty table (the full value is in --csv / --json).
 const MAX_CELL: usize = 60;
 
@@ -74,6 +83,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
 
 /// `seisaku flags`: grouped by rule, or a JSON list of flag objects.
 pub fn flags(a: FlagsArgs) -> Result<ExitCode> {
+    default_sigpipe();
     let conn = open_read_only(&a.db)?;
     let paths = document_paths(&conn)?;
     let base = "SELECT rule, severity, document, page, message, message_ja, evidence, \
@@ -189,6 +199,7 @@ fn document_paths(conn: &duckdb::Connection) -> Result<HashMap<String, String>> 
 
 /// `seisaku sql`: a pretty table, `--csv`, or `--json` (a list of row objects).
 pub fn sql(a: SqlArgs) -> Result<ExitCode> {
+    default_sigpipe();
     let conn = open_read_only(&a.db)?;
     let t = query::query(&conn, &a.query, &[])?;
     if a.json {
@@ -203,6 +214,7 @@ pub fn sql(a: SqlArgs) -> Result<ExitCode> {
 
 /// `seisaku export`: every table into DIR.
 pub fn export(a: ExportArgs) -> Result<ExitCode> {
+    default_sigpipe();
     let format: Format = a.format.parse()?;
     let conn = open_read_only(&a.db)?;
     let written = export_tables(&conn, &a.dir, format)?;
@@ -215,6 +227,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
 /// `seisaku search`: lines whose tokens have the word as surface or base form, or whose text
 /// contains it.
 pub fn search(a: SearchArgs) -> Result<ExitCode> {
+    default_sigpipe();
     let conn = open_read_only(&a.db)?;
     let sql = format!(
         "WITH hits AS ( \
