@@ -357,10 +357,19 @@ pub fn run(args: super::ScoreArgs) -> anyhow::Result<ExitCode> {
     if truths.is_empty() {
         anyhow::bail!("no *.truth.json in {}", args.truth.display());
     }
+    let started = std::time::Instant::now();
     let scores: Vec<(String, SheetScore)> = truths
         .par_iter()
         .map(|tf| score_file(tf))
         .collect::<anyhow::Result<_>>()?;
+    // Throughput of the whole analysis (text layer, tables, tokens, facts, checks) per sheet.
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "analysed {} sheets in {secs:.2} s: {:.1} sheets/s on {} threads",
+        scores.len(),
+        scores.len() as f64 / secs.max(1e-9),
+        rayon::current_num_threads()
+    );
     if args.verbose {
         for (name, s) in &scores {
             println!("{name}: {}", s.line());
