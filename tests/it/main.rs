@@ -1,5 +1,6 @@
 //! Integration tests: one binary (links DuckDB once). Fixtures in tests/fixtures/.
-#[cfg(feature = "store")] mod batch;
+#[cfg(feature = "store")]
+mod batch;
 mod checks;
 mod common;
 mod council;
