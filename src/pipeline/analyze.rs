@@ -132,7 +132,8 @@ pub fn analyze_bytes(bytes: &[u8], path: &str) -> Analysis {
 }
 
 impl Analysis {
-    fn failed(mut document: DocumentInfo, error: String) -> Analysis {
+    /// An analysis that only records why the file could not be read.
+    pub(crate) fn failed(mut document: DocumentInfo, error: String) -> Analysis {
         document.status = "error".into();
         document.error = Some(error);
         Analysis {

@@ -147,23 +147,16 @@ fn hash_file(path: &Path, known: &HashMap<&str, (u64, i64, &str)>) -> Found {
 
 /// An `Analysis` that only records a failure.
 fn failed(id: String, path: &str, bytes: u64, error: String) -> Analysis {
-    Analysis {
-        document: DocumentInfo {
-            id,
-            path: path.to_string(),
-            bytes,
-            pages: 0,
-            producer: None,
-            status: "error".into(),
-            error: Some(error),
-        },
-        pages: Vec::new(),
-        warnings: Vec::new(),
-        review_sheet: None,
-        facts: Vec::new(),
-        flags: Vec::new(),
-        tokens: Vec::new(),
-    }
+    let document = DocumentInfo {
+        id,
+        path: path.to_string(),
+        bytes,
+        pages: 0,
+        producer: None,
+        status: String::new(),
+        error: None,
+    };
+    Analysis::failed(document, error)
 }
 
 fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
