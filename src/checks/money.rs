@@ -204,7 +204,8 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
             }
         }
     }
-    // 費目・使途 計 against the block's rank-1 recipient (the sheet describes that one) and the block.
+    // 費目・使途 計 against the block's rank-1 recipient (the sheet describes that one) and the
+    // block; its rows within it.
     for e in &sheet.expenses {
         let Some(total) = e.total_million_yen else {
             continue;
@@ -243,22 +244,7 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
                 &mut push,
             );
         }
-    }
-    // 費目・使途 rows within their 計, 予算内訳 items within theirs.
-    for e in &sheet.expenses {
-        let Some(total) = e.total_million_yen else {
-            continue;
-        };
-        let ta = Amt {
-            value: total,
-            ev: evidence(
-                doc,
-                format!("費目・使途 {} 計", e.block),
-                Some(total),
-                None,
-                num(total),
-            ),
-        };
+        // 費目・使途 rows within their 計.
         for r in &e.rows {
             let Some(v) = r.amount_million_yen else {
                 continue;
@@ -279,13 +265,14 @@ pub(crate) fn check(doc: &str, sheet: &ReviewSheet, out: &mut Vec<Flag>) {
             };
             within(
                 &ra,
-                &ta,
+                &ea,
                 "費目・使途の行とその計",
                 "an expense row and its block total",
                 &mut push,
             );
         }
     }
+    // 予算内訳 items within their 計.
     if let Some(bd) = &sheet.budget_breakdown {
         if let Some(total) = bd.total_fy2023_initial {
             let ta = Amt {

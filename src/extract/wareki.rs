@@ -36,7 +36,12 @@ fn year_re() -> &'static Regex {
 /// `令和5年度` this is the fiscal year.
 pub fn parse_year(s: &str) -> Option<i32> {
     let f = fold(s);
-    let c = year_re().captures(&f)?;
+    year_of(&year_re().captures(&f)?)
+}
+
+/// The Gregorian year of one match of [`year_re`]: group 3 is a Gregorian year, groups 1 and 2
+/// an era and its year.
+fn year_of(c: &regex::Captures) -> Option<i32> {
     if let Some(g) = c.get(3) {
         return g.as_str().parse().ok();
     }
@@ -52,16 +57,7 @@ pub fn find_years(s: &str) -> Vec<i32> {
     let f = fold(s);
     year_re()
         .captures_iter(&f)
-        .filter_map(|c| {
-            if let Some(g) = c.get(3) {
-                return g.as_str().parse().ok();
-            }
-            let n = match c.get(2)?.as_str() {
-                "元" => 1,
-                d => d.parse().ok()?,
-            };
-            era_year(c.get(1)?.as_str(), n)
-        })
+        .filter_map(|c| year_of(&c))
         .collect()
 }
 

@@ -19,6 +19,9 @@ pub struct PdfFile {
     fonts: Mutex<HashMap<ObjectId, Arc<Font>>>,
 }
 
+/// How far from the end `%%EOF` may be.
+const EOF_WINDOW: usize = 4096;
+
 /// Parse a PDF from memory.
 ///
 /// # Errors
@@ -31,19 +34,15 @@ pub fn open(bytes: &[u8]) -> Result<PdfFile, PdfError> {
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(PdfError::NotPdf);
     }
-    let doc = Document::load_mem(bytes).map_err(|e| classify(e.to_string()))?;
-    // lopdf rebuilds a lost cross-reference table by scanning for objects; on a file that
-    // also lacks its %%EOF, what comes back is a fragment, not the document.
-    let tail = &bytes[bytes.len().saturating_sub(2048)..];
-    let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
-    if !has_eof
-        && matches!(
-            doc.xref_recovery,
-            Some(lopdf::xref::XrefRecovery::Reconstructed)
-        )
-    {
-        return Err(PdfError::Truncated);
+    // A file cut short (an interrupted download or copy) has lost its trailer and the end of
+    // its objects; a lenient parser still finds some pages, but what comes back is a fragment,
+    // so it is an error rather than a silently partial document. Writers put `%%EOF` last and
+    // some append a little junk after it.
+    let tail = &bytes[bytes.len().saturating_sub(EOF_WINDOW)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(PdfError::Truncated { bytes: bytes.len() });
     }
+    let doc = Document::load_mem(bytes).map_err(|e| classify(e.to_string()))?;
     if doc.is_encrypted() {
         return Err(PdfError::Encrypted);
     }

@@ -17,9 +17,14 @@ pub enum PdfError {
     /// lopdf could not parse the file structure.
     #[error("broken PDF structure: {0}")]
     Parse(String),
-    /// The file stops before its end: no `%%EOF`, and the cross-reference data was lost.
-    #[error("truncated PDF: the file ends before %%EOF and its cross-reference table is missing")]
-    Truncated,
+    /// The file stops before its end: no `%%EOF` near the end.
+    #[error(
+        "truncated PDF: no %%EOF marker in the last 4 KiB ({bytes} bytes; the file was cut short)"
+    )]
+    Truncated {
+        /// Size of what is there.
+        bytes: usize,
+    },
     /// The document has no pages.
     #[error("no pages found in the page tree")]
     NoPages,

@@ -116,6 +116,9 @@ pub fn analyze_bytes(bytes: &[u8], path: &str) -> Analysis {
         warnings.extend(w);
         pages.push(layout);
     }
+    if let Some(error) = unreadable(&pages, &warnings) {
+        return Analysis::failed(info, error);
+    }
     let tokens = crate::text::tokenize_pages(&pages);
     let review_sheet = crate::extract::review_sheet::extract(&info.id, &pages);
     let facts = crate::extract::facts::extract(&info.id, &pages);
@@ -129,6 +132,23 @@ pub fn analyze_bytes(bytes: &[u8], path: &str) -> Analysis {
         flags,
         tokens,
     }
+}
+
+/// A document with no text at all whose content streams could not be decoded or parsed (a
+/// decompression bomb stopped at the limit, a stream that does not inflate, nesting beyond the
+/// parser's depth) is an error, not an empty `ok` document. Documents with some text keep
+/// status `ok`; their page-level problems are warnings.
+fn unreadable(pages: &[PageLayout], warnings: &[pdf::Warning]) -> Option<String> {
+    if pages.iter().any(|p| !p.lines.is_empty()) {
+        return None;
+    }
+    let w = warnings
+        .iter()
+        .find(|w| w.code == "content.unreadable" || w.code == "content.syntax")?;
+    Some(format!(
+        "no readable content: page {}: {} ({})",
+        w.page, w.detail, w.code
+    ))
 }
 
 impl Analysis {

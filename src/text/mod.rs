@@ -302,6 +302,22 @@ fn fold(c: char) -> char {
     }
 }
 
+/// The key two texts are compared by (scorers, tests): look-alike dashes and waves folded
+/// (before NFKC, which would map ～ to ~), Unicode NFKC, all whitespace removed.
+pub fn comparison_key(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '〜' => '～',
+            '−' | '―' | '‐' => '－',
+            '\u{0332}' => '_',
+            c => c,
+        })
+        .collect();
+    folded.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,37 +360,4 @@ mod tests {
         assert!(tokenize("").is_empty());
         assert!(tokenize("   ").is_empty());
     }
-}
-#[cfg(test)]
-mod debug_tokens {
-    #[test]
-    #[ignore]
-    fn print_tokens() {
-        let s = std::env::var("TOKENS").unwrap_or_default();
-        for l in s.split('|') {
-            for w in super::tokenize(l) {
-                eprintln!(
-                    "{}\t{}\t{}\t{}\t{}-{}",
-                    w.surface, w.pos, w.pos_detail, w.base_form, w.char_start, w.char_end
-                );
-            }
-            eprintln!("--");
-        }
-    }
-}
-
-/// The key two texts are compared by (scorers, tests): look-alike dashes and waves folded
-/// (before NFKC, which would map ～ to ~), Unicode NFKC, all whitespace removed.
-pub fn comparison_key(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let folded: String = s
-        .chars()
-        .map(|c| match c {
-            '〜' => '～',
-            '−' | '―' | '‐' => '－',
-            '\u{0332}' => '_',
-            c => c,
-        })
-        .collect();
-    folded.nfkc().filter(|c| !c.is_whitespace()).collect()
 }

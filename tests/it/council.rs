@@ -193,43 +193,8 @@ fn council_seed_texts() {
     assert!(precision >= 0.9, "precision {precision:.3}");
 }
 
-/// The same scoring on other renderings of the texts (e.g. `pdftotext -layout` output, where
-/// columns share lines): `SEISAKU_COUNCIL_TXT=DIR` holding `<name>.txt` (form feeds split pages).
-#[test]
-#[ignore]
-fn council_text_dir() {
-    let Some(dir) = std::env::var_os("SEISAKU_COUNCIL_TXT") else {
-        return;
-    };
-    let dir = std::path::PathBuf::from(dir);
-    let mut s = Score {
-        found: 0,
-        total: 0,
-        correct: 0,
-        extracted: 0,
-        missing: Vec::new(),
-    };
-    for (name, facts) in expected() {
-        let path = dir.join(name.replace(".pdf", ".txt"));
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let pages: Vec<PageLayout> = text
-            .split('\u{c}')
-            .enumerate()
-            .map(|(i, t)| PageLayout {
-                number: i as u32 + 1,
-                ..text_page(t)
-            })
-            .collect();
-        let got = seisaku::extract::facts::extract("txt", &pages);
-        score(facts.as_array().expect("list"), &got, &text, &mut s, &name);
-    }
-    report(&s, "council text dir");
-}
-
 /// A page whose lines are the text's lines (no geometry).
-pub fn text_page(text: &str) -> PageLayout {
+fn text_page(text: &str) -> PageLayout {
     PageLayout {
         number: 1,
         width: 0.0,
@@ -247,28 +212,5 @@ pub fn text_page(text: &str) -> PageLayout {
             .collect(),
         blocks: Vec::new(),
         tables: Vec::new(),
-    }
-}
-
-/// Dump the lines of a council PDF page (debugging aid): `SEISAKU_DUMP=000:2`.
-#[test]
-#[ignore]
-fn dump_lines() {
-    let spec = std::env::var("SEISAKU_DUMP").unwrap_or_else(|_| "000:2".into());
-    let (doc, page) = spec.split_once(':').unwrap_or(("000", "2"));
-    let page: u32 = page.parse().unwrap_or(1);
-    let name = expected()
-        .keys()
-        .find(|k| k.starts_with(doc))
-        .cloned()
-        .unwrap_or_default();
-    let a = seisaku::pipeline::analyze_file(&fixture(&format!("council/{name}")));
-    for p in a.pages.iter().filter(|p| p.number == page) {
-        for (i, l) in p.lines.iter().enumerate() {
-            eprintln!(
-                "{i:3} b{:<3} {:6.1} {:6.1} {:6.1} {:6.1} s{:4.1} | {}",
-                l.block, l.bbox.x0, l.bbox.y0, l.bbox.x1, l.bbox.y1, l.size, l.text
-            );
-        }
     }
 }

@@ -1,4 +1,5 @@
 //! Integration tests: one binary (links DuckDB once). Fixtures in tests/fixtures/.
+mod bad_input;
 #[cfg(feature = "store")]
 mod batch;
 mod checks;

@@ -254,18 +254,9 @@ impl Composite {
 
 #[cfg(test)]
 mod tests {
-    use crate::pdf::font::{Decoded, Font};
+    use crate::pdf::font::test_util::{decode, text};
+    use crate::pdf::font::Font;
     use lopdf::{dictionary, Dictionary, Document, Object, Stream};
-
-    fn decode(f: &Font, b: &[u8]) -> Vec<Decoded> {
-        let mut out = Vec::new();
-        f.decode(b, &mut out);
-        out
-    }
-
-    fn text(f: &Font, b: &[u8]) -> String {
-        decode(f, b).iter().map(|d| d.text.as_str()).collect()
-    }
 
     /// A Type0 font over `encoding` with an Adobe-Japan1 (or other) descendant.
     fn type0(doc: &mut Document, encoding: Object, ordering: &str, extra: Dictionary) -> Font {

@@ -239,6 +239,24 @@ pub(crate) fn load_to_unicode(
     }
 }
 
+/// Decoding helpers shared by the font loaders' tests.
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::{Decoded, Font};
+
+    /// Every glyph of `b`.
+    pub fn decode(f: &Font, b: &[u8]) -> Vec<Decoded> {
+        let mut out = Vec::new();
+        f.decode(b, &mut out);
+        out
+    }
+
+    /// The text of `b`.
+    pub fn text(f: &Font, b: &[u8]) -> String {
+        decode(f, b).iter().map(|d| d.text.as_str()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

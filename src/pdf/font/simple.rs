@@ -247,18 +247,9 @@ fn load_widths(
 
 #[cfg(test)]
 mod tests {
-    use crate::pdf::font::{Decoded, Font};
+    use crate::pdf::font::test_util::{decode, text};
+    use crate::pdf::font::Font;
     use lopdf::{dictionary, Document, Object, Stream};
-
-    fn decode(f: &Font, b: &[u8]) -> Vec<Decoded> {
-        let mut out = Vec::new();
-        f.decode(b, &mut out);
-        out
-    }
-
-    fn text(f: &Font, b: &[u8]) -> String {
-        decode(f, b).iter().map(|d| d.text.as_str()).collect()
-    }
 
     #[test]
     fn winansi_widths_and_word_space() {
