@@ -166,51 +166,6 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// How far from the end `%%EOF` may be: writers put it last, some append a little junk.
-const EOF_WINDOW: usize = 4096;
-
-/// A file that starts like a PDF but has no `%%EOF` near its end was cut short (an interrupted
-/// download or copy): its objects and streams are incomplete even when a lenient parser can
-/// still find some pages, so it is an error rather than a silently partial document.
-fn truncation(bytes: &[u8]) -> Option<String> {
-    let head = &bytes[..bytes.len().min(1024)];
-    if !head.windows(5).any(|w| w == b"%PDF-") {
-        return None; // not a PDF at all: the pdf stage says so
-    }
-    let tail = &bytes[bytes.len().saturating_sub(EOF_WINDOW)..];
-    if tail.windows(5).any(|w| w == b"%%EOF") {
-        return None;
-    }
-    Some(format!(
-        "truncated PDF: no %%EOF marker in the last {} KiB ({} bytes; the file was cut short)",
-        EOF_WINDOW / 1024,
-        bytes.len()
-    ))
-}
-
-/// A document with no text at all whose content streams could not be decoded or parsed (a
-/// decompression bomb stopped at the limit, a stream that does not inflate, nesting beyond the
-/// parser's depth) is an error, not an empty `ok` document. Documents with some text keep
-/// status `ok`; their page-level problems are in `warnings`.
-fn promote_unreadable(a: Analysis) -> Analysis {
-    if a.document.status != "ok" || a.pages.iter().any(|p| !p.lines.is_empty()) {
-        return a;
-    }
-    let Some(w) = a
-        .warnings
-        .iter()
-        .find(|w| w.code == "content.unreadable" || w.code == "content.syntax")
-    else {
-        return a;
-    };
-    let msg = format!(
-        "no readable content: page {}: {} ({})",
-        w.page, w.detail, w.code
-    );
-    let d = a.document.clone();
-    failed(d.id, &d.path, d.bytes, msg)
-}
-
 /// Analyse one file on a thread of its own, giving up after `timeout`. A panic becomes an
 /// error row. A timed-out thread cannot be killed: it is left to finish (or to die with the
 /// process) and its result is dropped.
@@ -228,9 +183,6 @@ fn analyze_guarded(path: &Path, id: &str, timeout: Duration) -> Analysis {
         }
     };
     let size = bytes.len() as u64;
-    if let Some(e) = truncation(&bytes) {
-        return failed(id.to_string(), &path_text, size, e);
-    }
     let (tx, rx) = mpsc::sync_channel(1);
     let p = path_text.clone();
     let spawned = std::thread::Builder::new()
@@ -249,7 +201,7 @@ fn analyze_guarded(path: &Path, id: &str, timeout: Duration) -> Analysis {
         );
     }
     match rx.recv_timeout(timeout) {
-        Ok(Ok(a)) => promote_unreadable(a),
+        Ok(Ok(a)) => a,
         Ok(Err(msg)) => failed(
             id.to_string(),
             &path_text,
@@ -423,6 +375,7 @@ fn fill(
     });
     // A copy that cannot be patched is closed here, before its file is replaced.
     let patch = copy.take().filter(|_| patchable);
+    let patching = patch.is_some();
     let mut writer = match patch {
         Some(mut w) => {
             w.prepare_patch(same_corpus)?;
@@ -579,8 +532,21 @@ fn fill(
     }
     rows_out.sort_by(|a, b| a.path.cmp(&b.path));
     summary.failed = rows_out.iter().filter(|d| d.status != "ok").count();
-    for d in &rows_out {
-        writer.add_document(d);
+    // A patched copy keeps its documents rows when they are exactly these (an unchanged
+    // folder): the run then only appends its `runs` row.
+    let same_documents = patching
+        && previous.as_ref().is_some_and(|p| {
+            let mut old: Vec<&DocumentRow> = p.documents.iter().collect();
+            old.sort_by(|a, b| a.path.cmp(&b.path));
+            old.len() == rows_out.len() && old.iter().zip(&rows_out).all(|(a, b)| *a == b)
+        });
+    if !same_documents {
+        if patching {
+            writer.replace_documents()?;
+        }
+        for d in &rows_out {
+            writer.add_document(d);
+        }
     }
     writer.flush()?;
 

@@ -155,6 +155,47 @@ fn unchanged_rerun_reprocesses_nothing_and_keeps_the_rows() {
     );
 }
 
+/// A file touched without changing its content (a re-download, a `cp -p` gone wrong) is
+/// hashed again, found unchanged, and its new modification time recorded, so the following
+/// run skips it by size and time again.
+#[test]
+fn touched_files_stay_unchanged_and_their_new_time_is_recorded() {
+    let s = Scratch::new("touch");
+    let dir = s.join("in");
+    copy_good(&dir);
+    let db = s.join("x.duckdb");
+    assert_eq!(run(&dir, &db, &[]).status.code(), Some(0));
+    let name = good_files()[0].file_name().unwrap().to_owned();
+    let path = dir.join(&name);
+    let mtime = |db: &Path| {
+        let q = format!(
+            "SELECT mtime_ns FROM documents WHERE path = '{}'",
+            path.to_str().unwrap()
+        );
+        sql(db, &q)[0]["mtime_ns"].clone()
+    };
+    let before = mtime(&db);
+    let later = std::time::SystemTime::now() + Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+
+    let out = run(&dir, &db, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0 processed"), "{stdout}");
+    let after = mtime(&db);
+    assert_ne!(after, before, "the new modification time is recorded");
+    let expected = later
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    assert_eq!(after.as_u64().map(u128::from), Some(expected));
+}
+
 #[test]
 fn changed_added_and_removed_files_are_handled() {
     let s = Scratch::new("changes");
