@@ -59,6 +59,10 @@ pub struct BenchArgs {
     /// Repeat each measurement this many times and keep the fastest.
     #[arg(long, default_value_t = 2)]
     pub rounds: usize,
+    /// Measure the whole analysis (text layer, tables, tokens, review sheet, facts, flags),
+    /// everything `seisaku run` does but the database writes.
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// `seisaku run`.
