@@ -82,31 +82,66 @@ pub fn tokenize(text: &str) -> Vec<Word> {
         return Vec::new();
     };
     let (prepared, origin) = prepare(text);
-    WORKER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let worker = slot.get_or_insert_with(|| seg.new_worker());
-        words(worker, &prepared, &origin)
-    })
+    let cached = SEGMENTED.with(|m| m.borrow().get(&prepared).cloned());
+    let segmented = cached.unwrap_or_else(|| {
+        let words: std::rc::Rc<[Word]> = WORKER
+            .with(|cell| {
+                let mut slot = cell.borrow_mut();
+                let worker = slot.get_or_insert_with(|| seg.new_worker());
+                words(worker, &prepared)
+            })
+            .into();
+        SEGMENTED.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= MAX_SEGMENTED {
+                m.clear();
+            }
+            m.insert(prepared, words.clone());
+        });
+        words
+    });
+    segmented
+        .iter()
+        .map(|w| Word {
+            char_start: origin[w.char_start],
+            char_end: origin[w.char_end],
+            ..w.clone()
+        })
+        .collect()
 }
 
-fn words(worker: &mut SegmentWorker, prepared: &str, origin: &[usize]) -> Vec<Word> {
+/// Segmentations kept per thread (see [`SEGMENTED`]).
+const MAX_SEGMENTED: usize = 50_000;
+
+thread_local! {
+    // Segmentations by prepared text, offsets in chars of that text. A document's lines are
+    // segmented twice, for the tokens table and (normalised, so often the same prepared text)
+    // for the facts; running heads and table labels repeat across pages.
+    static SEGMENTED: RefCell<std::collections::HashMap<String, std::rc::Rc<[Word]>>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+/// Words of a prepared text, their offsets in chars of `prepared`.
+fn words(worker: &mut SegmentWorker, prepared: &str) -> Vec<Word> {
     let Ok(tokens) = worker.segment(prepared) else {
         return Vec::new();
     };
     // Byte offset → char index in `prepared`.
     let mut char_at = vec![0usize; prepared.len() + 1];
+    let mut chars = 0;
     for (ci, (bi, _)) in prepared.char_indices().enumerate() {
         char_at[bi] = ci;
+        chars = ci + 1;
     }
-    char_at[prepared.len()] = origin.len().saturating_sub(1);
+    char_at[prepared.len()] = chars;
     let raw: Vec<(usize, usize, Word)> = tokens
         .iter()
         .map(|t| {
             let surface = &prepared[t.byte_start..t.byte_end];
             let d = cached_details(t.word_id, t.dictionary, t.user_dictionary);
             let word = Word {
-                char_start: origin[char_at[t.byte_start]],
-                char_end: origin[char_at[t.byte_end]],
+                char_start: char_at[t.byte_start],
+                char_end: char_at[t.byte_end],
                 surface: surface.to_string(),
                 base_form: if &*d.base == "*" || d.base.is_empty() {
                     surface.to_string()
