@@ -5,6 +5,8 @@
 //! Only this module knows about threads and progress bars.
 
 pub mod analyze;
+#[cfg(feature = "store")]
+pub mod manifest;
 pub mod progress;
 #[cfg(feature = "store")]
 pub mod run;

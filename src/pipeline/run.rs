@@ -8,6 +8,7 @@
 //!    their rows in path order, so output does not depend on the thread count.
 //! 4. Cross-document checks over every document, the `runs` row, checkpoint, fsync, rename.
 
+use super::manifest::{self, FileStamp, Manifest};
 use super::progress::Progress;
 use super::walk::{self, Shard};
 use super::{analyze_bytes, Analysis, DocumentInfo, EXTRACTOR_VERSION};
@@ -257,6 +258,11 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     if let Some(shard) = opts.shard {
         files.retain(|f| shard.contains(&opts.dir, f));
     }
+    if !opts.force && skipped.is_empty() {
+        if let Some(summary) = nothing_changed(opts, &files, started_us, t0)? {
+            return Ok(summary);
+        }
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .thread_name(|i| format!("seisaku-worker-{i}"))
@@ -265,9 +271,23 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     // The new database is built in a temporary file and renamed over the old one at the end.
     let tmp = swap::temp_path(&opts.db);
     match fill(opts, &pool, &tmp, &files, &skipped, started_us, t0) {
-        Ok((writer, summary, run_row)) => {
-            writer.finish(&run_row)?;
+        Ok((writer, summary, runs, stamps)) => {
+            writer.finish(&runs)?;
+            Manifest::remove(&opts.db);
             swap::commit(&tmp, &opts.db)?;
+            manifest::clear_pending_runs(&opts.db);
+            if let (Some(files), Some(run)) = (stamps, runs.last()) {
+                let m = Manifest {
+                    db: (0, 0, 0),
+                    extractor_version: EXTRACTOR_VERSION.to_string(),
+                    last_run_id: run.run_id,
+                    files,
+                    failed: summary.failed,
+                    flags_by_rule: summary.flags_by_rule.clone(),
+                };
+                // Without a manifest the next run only takes the normal path.
+                let _ = m.save(&opts.db);
+            }
             Ok(summary)
         }
         Err(e) => {
@@ -278,6 +298,79 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     }
 }
 
+/// The fast path of a nightly run: when the manifest of the database lists exactly these files
+/// with the same sizes and modification times, for this extractor version, nothing is to be
+/// done. The database stays untouched; the run is recorded as pending (see [`manifest`]).
+fn nothing_changed(
+    opts: &RunOptions,
+    files: &[PathBuf],
+    started_us: i64,
+    t0: Instant,
+) -> Result<Option<RunSummary>> {
+    let Some(mut m) = Manifest::load(&opts.db) else {
+        return Ok(None);
+    };
+    if m.extractor_version != EXTRACTOR_VERSION || m.files.len() != files.len() {
+        return Ok(None);
+    }
+    let mut stamps: Vec<FileStamp> = Vec::with_capacity(files.len());
+    for f in files {
+        let Ok(meta) = std::fs::metadata(f) else {
+            return Ok(None);
+        };
+        let Some(t) = mtime_ns(&meta) else {
+            return Ok(None);
+        };
+        stamps.push(FileStamp {
+            path: f.to_string_lossy().into_owned(),
+            bytes: meta.len(),
+            mtime_ns: t,
+        });
+    }
+    stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    if stamps != m.files {
+        return Ok(None);
+    }
+    let summary = RunSummary {
+        files: files.len(),
+        unchanged: files.len(),
+        failed: m.failed,
+        flags_by_rule: m.flags_by_rule.clone(),
+        seconds: t0.elapsed().as_secs_f64(),
+        ..Default::default()
+    };
+    let run = run_row(opts, m.last_run_id + 1, started_us, &summary);
+    manifest::add_pending_run(&opts.db, &run)
+        .with_context(|| format!("cannot record the run beside {}", opts.db.display()))?;
+    m.last_run_id = run.run_id;
+    let _ = m.save(&opts.db);
+    Ok(Some(summary))
+}
+
+/// The `runs` row of this run.
+fn run_row(opts: &RunOptions, run_id: i32, started_us: i64, summary: &RunSummary) -> RunRow {
+    RunRow {
+        run_id,
+        started_us,
+        finished_us: now_us(),
+        seisaku_version: env!("CARGO_PKG_VERSION").to_string(),
+        extractor_version: EXTRACTOR_VERSION.to_string(),
+        args: opts.args.clone(),
+        files: summary.files,
+        processed: summary.processed,
+        unchanged: summary.unchanged,
+        removed: summary.removed,
+        failed: summary.failed,
+        flags: summary.flags_by_rule.iter().map(|(_, n)| n).sum(),
+        jobs: opts.jobs,
+        seconds: summary.seconds,
+    }
+}
+
+/// What [`fill`] hands back: the writer, the summary, the `runs` rows to write (pending ones
+/// first) and, when every file has a modification time, the stamps for the manifest.
+type Filled = (Writer, RunSummary, Vec<RunRow>, Option<Vec<FileStamp>>);
+
 #[allow(clippy::too_many_arguments)]
 fn fill(
     opts: &RunOptions,
@@ -287,7 +380,7 @@ fn fill(
     skipped: &[String],
     started_us: i64,
     t0: Instant,
-) -> Result<(Writer, RunSummary, RunRow)> {
+) -> Result<Filled> {
     let quiet = opts.quiet;
     // Start from a copy of the previous database; it also tells what is already processed.
     let (mut copy, previous) = if opts.db.exists() {
@@ -561,21 +654,23 @@ fn fill(
     }
     summary.flags_by_rule = writer.flags_by_rule()?;
     summary.seconds = t0.elapsed().as_secs_f64();
-    let run = RunRow {
-        run_id: last_run_id + 1,
-        started_us,
-        finished_us: now_us(),
-        seisaku_version: env!("CARGO_PKG_VERSION").to_string(),
-        extractor_version: EXTRACTOR_VERSION.to_string(),
-        args: opts.args.clone(),
-        files: summary.files,
-        processed: summary.processed,
-        unchanged: summary.unchanged,
-        removed: summary.removed,
-        failed: summary.failed,
-        flags: summary.flags_by_rule.iter().map(|(_, n)| n).sum(),
-        jobs: opts.jobs,
-        seconds: summary.seconds,
-    };
-    Ok((writer, summary, run))
+    // Runs that found nothing to do since the database was last written, and not yet in it.
+    let mut runs: Vec<RunRow> = manifest::pending_runs(&opts.db)
+        .into_iter()
+        .filter(|r| r.run_id > last_run_id)
+        .collect();
+    let run_id = runs.last().map_or(last_run_id, |r| r.run_id) + 1;
+    runs.push(run_row(opts, run_id, started_us, &summary));
+    let stamps: Option<Vec<FileStamp>> = rows_out
+        .iter()
+        .map(|d| {
+            Some(FileStamp {
+                path: d.path.clone(),
+                bytes: d.bytes,
+                mtime_ns: d.mtime_ns?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|_| rows_out.iter().all(|d| !d.id.starts_with("unreadable:")));
+    Ok((writer, summary, runs, stamps))
 }

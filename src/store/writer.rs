@@ -40,7 +40,7 @@ pub struct StoredDoc {
 }
 
 /// The run's row in `runs`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunRow {
     /// Sequential id (previous highest + 1).
     pub run_id: i32,
@@ -478,12 +478,14 @@ impl Writer {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Write the run row and metadata, commit, checkpoint and close. The file is then complete
+    /// Write the run rows (runs recorded as pending, then this one, last) and metadata, commit,
+    /// checkpoint and close. The file is then complete
     /// and has no write-ahead log; [`super::swap::commit`] makes it the database.
     ///
     /// # Errors
     /// On DuckDB errors.
-    pub fn finish(mut self, run: &RunRow) -> Result<()> {
+    pub fn finish(mut self, runs: &[RunRow]) -> Result<()> {
+        let run = runs.last().context("internal error: no run row")?;
         self.detach_previous()?;
         self.flush()?;
         let ts = |us: i64| Value::Timestamp(TimeUnit::Microsecond, us);
@@ -492,22 +494,24 @@ impl Writer {
         }
         {
             let mut app = self.conn.appender("runs")?;
-            app.append_row(appender_params_from_iter(vec![
-                Value::Int(run.run_id),
-                ts(run.started_us),
-                ts(run.finished_us),
-                Value::Text(run.seisaku_version.clone()),
-                Value::Text(run.extractor_version.clone()),
-                Value::Text(run.args.clone()),
-                int(run.files),
-                int(run.processed),
-                int(run.unchanged),
-                int(run.removed),
-                int(run.failed),
-                int(run.flags),
-                int(run.jobs),
-                Value::Double(run.seconds),
-            ]))?;
+            for r in runs {
+                app.append_row(appender_params_from_iter(vec![
+                    Value::Int(r.run_id),
+                    ts(r.started_us),
+                    ts(r.finished_us),
+                    Value::Text(r.seisaku_version.clone()),
+                    Value::Text(r.extractor_version.clone()),
+                    Value::Text(r.args.clone()),
+                    int(r.files),
+                    int(r.processed),
+                    int(r.unchanged),
+                    int(r.removed),
+                    int(r.failed),
+                    int(r.flags),
+                    int(r.jobs),
+                    Value::Double(r.seconds),
+                ]))?;
+            }
             app.flush()?;
             if self.write_meta {
                 let mut app = self.conn.appender("meta")?;

@@ -121,6 +121,7 @@ fn unchanged_rerun_reprocesses_nothing_and_keeps_the_rows() {
     let before = snapshot(&db);
     assert_eq!(before[0].len(), good_files().len());
     assert!(before[0].iter().all(|d| d["status"] == "ok"));
+    let db_bytes = std::fs::read(&db).unwrap();
 
     let second = run(&dir, &db, &[]);
     assert_eq!(second.status.code(), Some(0), "{}", text(&second));
@@ -132,12 +133,11 @@ fn unchanged_rerun_reprocesses_nothing_and_keeps_the_rows() {
     );
     assert_eq!(snapshot(&db), before);
 
-    let runs = sql(
-        &db,
-        "SELECT run_id, processed, unchanged FROM runs ORDER BY run_id",
-    );
-    assert_eq!(runs.len(), 2);
-    assert_eq!(runs[1]["processed"], 0);
+    // Nothing changed: the database file is not rewritten; the run is recorded beside it and
+    // moved into `runs` by the next run that writes the database.
+    assert_eq!(std::fs::read(&db).unwrap(), db_bytes, "database rewritten");
+    let pending = std::fs::read_to_string(s.join("out/x.duckdb.runs-pending.jsonl")).unwrap();
+    assert_eq!(pending.lines().count(), 1, "{pending}");
     // no temporary files left behind
     let left: Vec<_> = std::fs::read_dir(s.join("out"))
         .unwrap()
@@ -153,6 +153,14 @@ fn unchanged_rerun_reprocesses_nothing_and_keeps_the_rows() {
         out.contains(&format!("{} processed", good_files().len())),
         "{out}"
     );
+    let runs = sql(
+        &db,
+        "SELECT run_id, processed, unchanged FROM runs ORDER BY run_id",
+    );
+    let ids: Vec<_> = runs.iter().map(|r| r["run_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [1, 2, 3], "the pending run was moved into runs");
+    assert_eq!(runs[1]["processed"], 0);
+    assert!(!s.join("out/x.duckdb.runs-pending.jsonl").exists());
 }
 
 /// A file touched without changing its content (a re-download, a `cp -p` gone wrong) is

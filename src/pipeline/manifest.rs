@@ -1,0 +1,114 @@
+//! What the last run left, beside the database, so a run over an unchanged folder can tell
+//! without starting DuckDB (≈ 40 ms of fixed cost) that there is nothing to do.
+//!
+//! `<db>.manifest.json` lists every file of the database with the size and modification time
+//! it had when processed, and names the database file it describes by size, modification time
+//! and inode: any other writer, a restore or a half-finished run makes it stale, and a stale or
+//! missing manifest only means the normal path. Runs that change nothing leave the database
+//! untouched (readers and replicas see no new file) and record themselves in
+//! `<db>.runs-pending.jsonl`; the next run that writes the database moves them into `runs`.
+
+use crate::store::swap::sibling;
+use crate::store::RunRow;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// One file as the database holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// Path as stored in `documents`.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Modification time, ns since the epoch.
+    pub mtime_ns: i64,
+}
+
+/// The state a finished run left.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The database file described: size, mtime (ns), inode.
+    pub db: (u64, i64, u64),
+    /// Extractor version of every document.
+    pub extractor_version: String,
+    /// Highest run id recorded (in `runs` or pending).
+    pub last_run_id: i32,
+    /// Every file of `documents`, in path order.
+    pub files: Vec<FileStamp>,
+    /// Documents with status error.
+    pub failed: usize,
+    /// Flags by rule.
+    pub flags_by_rule: Vec<(String, usize)>,
+}
+
+fn manifest_path(db: &Path) -> PathBuf {
+    sibling(db, ".manifest.json")
+}
+
+fn pending_path(db: &Path) -> PathBuf {
+    sibling(db, ".runs-pending.jsonl")
+}
+
+/// Size, mtime and inode of the database file.
+fn identity(db: &Path) -> Option<(u64, i64, u64)> {
+    let m = std::fs::metadata(db).ok()?;
+    Some((m.len(), m.mtime() * 1_000_000_000 + m.mtime_nsec(), m.ino()))
+}
+
+impl Manifest {
+    /// The manifest of `db`, when there is one and it still describes that file.
+    pub fn load(db: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(manifest_path(db)).ok()?;
+        let m: Manifest = serde_json::from_str(&text).ok()?;
+        (Some(m.db) == identity(db)).then_some(m)
+    }
+
+    /// Record the state of the database just committed at `db` (write, then rename).
+    ///
+    /// # Errors
+    /// When the file cannot be written; the next run then takes the normal path.
+    pub fn save(mut self, db: &Path) -> std::io::Result<()> {
+        self.db = identity(db).ok_or_else(|| std::io::Error::other("database vanished"))?;
+        let path = manifest_path(db);
+        let tmp = sibling(&path, ".tmp");
+        std::fs::write(&tmp, serde_json::to_vec(&self)?)?;
+        std::fs::rename(&tmp, &path)
+    }
+
+    /// Forget the manifest (before the database is replaced).
+    pub fn remove(db: &Path) {
+        let _ = std::fs::remove_file(manifest_path(db));
+    }
+}
+
+/// Runs recorded since the database was last written.
+pub fn pending_runs(db: &Path) -> Vec<RunRow> {
+    let Ok(text) = std::fs::read_to_string(pending_path(db)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// Record a run that did not write the database (append one line, fsync).
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn add_pending_run(db: &Path, run: &RunRow) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(pending_path(db))?;
+    let mut line = serde_json::to_vec(run)?;
+    line.push(b'\n');
+    f.write_all(&line)?;
+    f.sync_data()
+}
+
+/// Drop the pending runs once the database holds them.
+pub fn clear_pending_runs(db: &Path) {
+    let _ = std::fs::remove_file(pending_path(db));
+}
