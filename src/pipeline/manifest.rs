@@ -112,3 +112,48 @@ pub fn add_pending_run(db: &Path, run: &RunRow) -> std::io::Result<()> {
 pub fn clear_pending_runs(db: &Path) {
     let _ = std::fs::remove_file(pending_path(db));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_describes_only_the_file_it_was_written_for() {
+        let dir = std::env::temp_dir().join(format!("seisaku-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("m.duckdb");
+        std::fs::write(&db, b"one").unwrap();
+        let m = Manifest {
+            db: (0, 0, 0),
+            extractor_version: "x".into(),
+            last_run_id: 4,
+            files: vec![FileStamp {
+                path: "a.pdf".into(),
+                bytes: 10,
+                mtime_ns: 7,
+            }],
+            failed: 0,
+            flags_by_rule: vec![("r".into(), 2)],
+        };
+        m.save(&db).unwrap();
+        let back = Manifest::load(&db).expect("fresh manifest");
+        assert_eq!(back.last_run_id, 4);
+        assert_eq!(back.files[0].path, "a.pdf");
+        // Another database file in its place (a new inode, as a rename gives): stale.
+        std::fs::write(dir.join("new"), b"two!").unwrap();
+        std::fs::rename(dir.join("new"), &db).unwrap();
+        assert!(Manifest::load(&db).is_none());
+
+        let run = RunRow {
+            run_id: 5,
+            ..Default::default()
+        };
+        add_pending_run(&db, &run).unwrap();
+        add_pending_run(&db, &RunRow { run_id: 6, ..run }).unwrap();
+        let ids: Vec<i32> = pending_runs(&db).iter().map(|r| r.run_id).collect();
+        assert_eq!(ids, [5, 6]);
+        clear_pending_runs(&db);
+        assert!(pending_runs(&db).is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

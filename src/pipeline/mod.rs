@@ -1,7 +1,8 @@
 //! A folder → the database: walk, hash, skip unchanged, analyze files in parallel, progress.
 //!
 //! [`analyze`] runs every stage on one file (also used by `seisaku extract`); [`walk`] finds the
-//! PDFs; [`run`] (feature `store`) drives a whole incremental, atomic run; [`progress`] reports.
+//! PDFs; [`run`] (feature `store`) drives a whole incremental, atomic run; [`manifest`] lets a
+//! run over an unchanged folder finish without starting DuckDB; [`progress`] reports.
 //! Only this module knows about threads and progress bars.
 
 pub mod analyze;

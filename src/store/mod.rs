@@ -1,7 +1,7 @@
 //! DuckDB store: the only module that talks to DuckDB (cargo feature `store`).
 //!
 //! Input: [`crate::pipeline::Analysis`] values turned into [`rows::Rows`]. Output: a database
-//! file whose tables are listed in [`schema`] and documented in docs/database.md.
+//! file whose tables are listed in [`schema`] and documented in README.md ("The database").
 //!
 //! - [`schema`]: the tables and the schema version;
 //! - [`rows`]: one document's analysis → rows (built on worker threads);

@@ -1,6 +1,6 @@
 //! The database schema: one `CREATE TABLE` per table, and which tables hold per-document rows.
 //!
-//! docs/database.md documents every column; keep the two in step. Tables have no key
+//! README.md ("The database") documents every column; keep the two in step. Tables have no key
 //! constraints on purpose: the Appender checks constraints only at flush, where one bad row
 //! would fail a whole batch, and the pipeline already guarantees the keys.
 
