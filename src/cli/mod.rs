@@ -73,7 +73,8 @@ pub struct RunArgs {
     /// Database file to write.
     #[arg(long, default_value = DEFAULT_DB)]
     pub db: PathBuf,
-    /// Worker threads (default: number of cores).
+    /// Analysis threads: files, and the pages of large files, share them (default: number of
+    /// cores). The database writer runs on one more.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
     /// Reprocess every file, even unchanged ones.

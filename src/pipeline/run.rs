@@ -268,6 +268,13 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         .thread_name(|i| format!("seisaku-worker-{i}"))
         .build()
         .context("cannot start the worker threads")?;
+    // The pages of a large file are analysed on rayon's global pool (each file runs on a thread
+    // of its own, for the time limit): size it to `--jobs` too, so `--jobs 1` means one core
+    // of analysis. Fails only when already sized (a second run in one process).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .thread_name(|i| format!("seisaku-pages-{i}"))
+        .build_global();
     // The new database is built in a temporary file and renamed over the old one at the end.
     let tmp = swap::temp_path(&opts.db);
     match fill(opts, &pool, &tmp, &files, &skipped, started_us, t0) {
