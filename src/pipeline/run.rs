@@ -661,10 +661,11 @@ fn fill(
     }
     summary.flags_by_rule = writer.flags_by_rule()?;
     summary.seconds = t0.elapsed().as_secs_f64();
-    // Runs that found nothing to do since the database was last written, and not yet in it.
+    // Runs that found nothing to do since the database was last written, and not yet in it
+    // (none when there is no previous database: they belonged to a file since deleted).
     let mut runs: Vec<RunRow> = manifest::pending_runs(&opts.db)
         .into_iter()
-        .filter(|r| r.run_id > last_run_id)
+        .filter(|r| previous.is_some() && r.run_id > last_run_id)
         .collect();
     let run_id = runs.last().map_or(last_run_id, |r| r.run_id) + 1;
     runs.push(run_row(opts, run_id, started_us, &summary));
