@@ -44,7 +44,11 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
     // A panic inside an analysis thread becomes an error row; print one line, not a backtrace.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if std::thread::current().name() == Some("seisaku-analyze") {
+        let name = std::thread::current()
+            .name()
+            .unwrap_or_default()
+            .to_string();
+        if name == "seisaku-analyze" || name.starts_with("seisaku-pages") {
             eprintln!("seisaku: panic while analysing a file: {info}");
         } else {
             default_hook(info);
@@ -55,6 +59,9 @@ pub fn run(a: RunArgs) -> Result<ExitCode> {
         "{} files in {:.1} s: {} processed ({} pages), {} unchanged, {} removed, {} failed",
         s.files, s.seconds, s.processed, s.pages, s.unchanged, s.removed, s.failed
     );
+    if s.database_untouched {
+        println!("  nothing changed: the database was left as it was (run recorded beside it)");
+    }
     for (path, err) in &s.errors {
         println!("  failed: {path}: {err}");
     }

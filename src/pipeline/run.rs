@@ -73,6 +73,8 @@ pub struct RunSummary {
     pub seconds: f64,
     /// Failed files and why (this run's).
     pub errors: Vec<(String, String)>,
+    /// Nothing changed: the database file was not rewritten (see [`manifest`]).
+    pub database_untouched: bool,
 }
 
 fn now_us() -> i64 {
@@ -344,6 +346,7 @@ fn nothing_changed(
         failed: m.failed,
         flags_by_rule: m.flags_by_rule.clone(),
         seconds: t0.elapsed().as_secs_f64(),
+        database_untouched: true,
         ..Default::default()
     };
     let run = run_row(opts, m.last_run_id + 1, started_us, &summary);

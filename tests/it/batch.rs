@@ -136,6 +136,7 @@ fn unchanged_rerun_reprocesses_nothing_and_keeps_the_rows() {
     // Nothing changed: the database file is not rewritten; the run is recorded beside it and
     // moved into `runs` by the next run that writes the database.
     assert_eq!(std::fs::read(&db).unwrap(), db_bytes, "database rewritten");
+    assert!(out.contains("nothing changed"), "{out}");
     let pending = std::fs::read_to_string(s.join("out/x.duckdb.runs-pending.jsonl")).unwrap();
     assert_eq!(pending.lines().count(), 1, "{pending}");
     // no temporary files left behind
