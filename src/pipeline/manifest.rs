@@ -33,6 +33,8 @@ pub struct Manifest {
     pub db: (u64, i64, u64),
     /// Extractor version of every document.
     pub extractor_version: String,
+    /// Schema version of the database.
+    pub schema_version: u32,
     /// Highest run id recorded (in `runs` or pending).
     pub last_run_id: i32,
     /// Every file of `documents`, in path order.
@@ -126,6 +128,7 @@ mod tests {
         let m = Manifest {
             db: (0, 0, 0),
             extractor_version: "x".into(),
+            schema_version: 1,
             last_run_id: 4,
             files: vec![FileStamp {
                 path: "a.pdf".into(),

@@ -289,6 +289,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
                 let m = Manifest {
                     db: (0, 0, 0),
                     extractor_version: EXTRACTOR_VERSION.to_string(),
+                    schema_version: crate::store::schema::SCHEMA_VERSION,
                     last_run_id: run.run_id,
                     files,
                     failed: summary.failed,
@@ -308,7 +309,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
 }
 
 /// The fast path of a nightly run: when the manifest of the database lists exactly these files
-/// with the same sizes and modification times, for this extractor version, nothing is to be
+/// with the same sizes and modification times, for this extractor and schema, nothing is to be
 /// done. The database stays untouched; the run is recorded as pending (see [`manifest`]).
 fn nothing_changed(
     opts: &RunOptions,
@@ -319,7 +320,10 @@ fn nothing_changed(
     let Some(mut m) = Manifest::load(&opts.db) else {
         return Ok(None);
     };
-    if m.extractor_version != EXTRACTOR_VERSION || m.files.len() != files.len() {
+    if m.extractor_version != EXTRACTOR_VERSION
+        || m.schema_version != crate::store::schema::SCHEMA_VERSION
+        || m.files.len() != files.len()
+    {
         return Ok(None);
     }
     let mut stamps: Vec<FileStamp> = Vec::with_capacity(files.len());
