@@ -8,6 +8,9 @@
 //! untouched (readers and replicas see no new file) and record themselves in
 //! `<db>.runs-pending.jsonl`; the next run that writes the database moves them into `runs`.
 
+use super::run::RunSummary;
+use super::EXTRACTOR_VERSION;
+use crate::store::schema::SCHEMA_VERSION;
 use crate::store::swap::sibling;
 use crate::store::RunRow;
 use serde::{Deserialize, Serialize};
@@ -60,11 +63,29 @@ fn identity(db: &Path) -> Option<(u64, i64, u64)> {
 }
 
 impl Manifest {
-    /// The manifest of `db`, when there is one and it still describes that file.
+    /// The manifest of a run that wrote `files` as run `last_run_id`, by this extractor and
+    /// schema version; [`Manifest::save`] names the database file.
+    pub fn new(files: Vec<FileStamp>, last_run_id: i32, summary: &RunSummary) -> Manifest {
+        Manifest {
+            db: (0, 0, 0),
+            extractor_version: EXTRACTOR_VERSION.to_string(),
+            schema_version: SCHEMA_VERSION,
+            last_run_id,
+            files,
+            failed: summary.failed,
+            flags_by_rule: summary.flags_by_rule.clone(),
+        }
+    }
+
+    /// The manifest of `db`, when there is one, it still describes that file and it was
+    /// written by this extractor and schema version.
     pub fn load(db: &Path) -> Option<Manifest> {
         let text = std::fs::read_to_string(manifest_path(db)).ok()?;
         let m: Manifest = serde_json::from_str(&text).ok()?;
-        (Some(m.db) == identity(db)).then_some(m)
+        (Some(m.db) == identity(db)
+            && m.extractor_version == EXTRACTOR_VERSION
+            && m.schema_version == SCHEMA_VERSION)
+            .then_some(m)
     }
 
     /// Record the state of the database just committed at `db` (write, then rename).
@@ -125,23 +146,27 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let db = dir.join("m.duckdb");
         std::fs::write(&db, b"one").unwrap();
-        let m = Manifest {
-            db: (0, 0, 0),
-            extractor_version: "x".into(),
-            schema_version: 1,
-            last_run_id: 4,
-            files: vec![FileStamp {
-                path: "a.pdf".into(),
-                bytes: 10,
-                mtime_ns: 7,
-            }],
-            failed: 0,
-            flags_by_rule: vec![("r".into(), 2)],
-        };
-        m.save(&db).unwrap();
+        let files = vec![FileStamp {
+            path: "a.pdf".into(),
+            bytes: 10,
+            mtime_ns: 7,
+        }];
+        let m = Manifest::new(files, 4, &RunSummary::default());
+        m.clone().save(&db).unwrap();
         let back = Manifest::load(&db).expect("fresh manifest");
         assert_eq!(back.last_run_id, 4);
         assert_eq!(back.files[0].path, "a.pdf");
+        // Written by another extractor version: not trusted.
+        Manifest {
+            extractor_version: "other".into(),
+            ..m
+        }
+        .save(&db)
+        .unwrap();
+        assert!(Manifest::load(&db).is_none());
+        Manifest::new(back.files.clone(), 4, &RunSummary::default())
+            .save(&db)
+            .unwrap();
         // Another database file in its place (a new inode, as a rename gives): stale.
         std::fs::write(dir.join("new"), b"two!").unwrap();
         std::fs::rename(dir.join("new"), &db).unwrap();

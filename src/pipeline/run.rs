@@ -286,15 +286,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             swap::commit(&tmp, &opts.db)?;
             manifest::clear_pending_runs(&opts.db);
             if let (Some(files), Some(run)) = (stamps, runs.last()) {
-                let m = Manifest {
-                    db: (0, 0, 0),
-                    extractor_version: EXTRACTOR_VERSION.to_string(),
-                    schema_version: crate::store::schema::SCHEMA_VERSION,
-                    last_run_id: run.run_id,
-                    files,
-                    failed: summary.failed,
-                    flags_by_rule: summary.flags_by_rule.clone(),
-                };
+                let m = Manifest::new(files, run.run_id, &summary);
                 // Without a manifest the next run only takes the normal path.
                 let _ = m.save(&opts.db);
             }
@@ -309,7 +301,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
 }
 
 /// The fast path of a nightly run: when the manifest of the database lists exactly these files
-/// with the same sizes and modification times, for this extractor and schema, nothing is to be
+/// with the same sizes and modification times, nothing is to be
 /// done. The database stays untouched; the run is recorded as pending (see [`manifest`]).
 fn nothing_changed(
     opts: &RunOptions,
@@ -320,10 +312,7 @@ fn nothing_changed(
     let Some(mut m) = Manifest::load(&opts.db) else {
         return Ok(None);
     };
-    if m.extractor_version != EXTRACTOR_VERSION
-        || m.schema_version != crate::store::schema::SCHEMA_VERSION
-        || m.files.len() != files.len()
-    {
+    if m.files.len() != files.len() {
         return Ok(None);
     }
     let mut stamps: Vec<FileStamp> = Vec::with_capacity(files.len());
@@ -482,7 +471,6 @@ fn fill(
     });
     // A copy that cannot be patched is closed here, before its file is replaced.
     let patch = copy.take().filter(|_| patchable);
-    let patching = patch.is_some();
     let mut writer = match patch {
         Some(mut w) => {
             w.prepare_patch(same_corpus)?;
@@ -639,21 +627,8 @@ fn fill(
     }
     rows_out.sort_by(|a, b| a.path.cmp(&b.path));
     summary.failed = rows_out.iter().filter(|d| d.status != "ok").count();
-    // A patched copy keeps its documents rows when they are exactly these (an unchanged
-    // folder): the run then only appends its `runs` row.
-    let same_documents = patching
-        && previous.as_ref().is_some_and(|p| {
-            let mut old: Vec<&DocumentRow> = p.documents.iter().collect();
-            old.sort_by(|a, b| a.path.cmp(&b.path));
-            old.len() == rows_out.len() && old.iter().zip(&rows_out).all(|(a, b)| *a == b)
-        });
-    if !same_documents {
-        if patching {
-            writer.replace_documents()?;
-        }
-        for d in &rows_out {
-            writer.add_document(d);
-        }
+    for d in &rows_out {
+        writer.add_document(d);
     }
     writer.flush()?;
 

@@ -83,8 +83,6 @@ pub struct Writer {
     in_tx: bool,
     /// Rows appended inside that transaction.
     rows_in_tx: usize,
-    /// The `meta` rows were cleared and are written again by [`Writer::finish`].
-    write_meta: bool,
 }
 
 /// Settings of the writer's database. DuckDB would otherwise size its buffer pool to 80% of
@@ -179,7 +177,6 @@ impl Writer {
             attached: false,
             in_tx: false,
             rows_in_tx: 0,
-            write_meta: true,
         }
     }
 
@@ -212,14 +209,13 @@ impl Writer {
         read_state(&self.conn, "")
     }
 
-    /// Open the transaction of a patched copy, clearing the cross-document flags unless
-    /// `keep_corpus_flags`. The `documents` and `meta` rows stay until
-    /// [`Writer::replace_documents`]: a run over an unchanged folder leaves them as they are.
+    /// Clear what a run rewrites in full: the `documents` and `meta` rows, and the
+    /// cross-document flags unless `keep_corpus_flags`.
     ///
     /// # Errors
     /// On DuckDB errors.
     pub fn prepare_patch(&mut self, keep_corpus_flags: bool) -> Result<()> {
-        let mut sql = String::from("BEGIN TRANSACTION; ");
+        let mut sql = String::from("BEGIN TRANSACTION; DELETE FROM documents; DELETE FROM meta; ");
         if !keep_corpus_flags {
             sql.push_str(
                 "DELETE FROM flags WHERE scope = 'corpus'; \
@@ -230,20 +226,6 @@ impl Writer {
             .execute_batch(&sql)
             .with_context(|| format!("cannot prepare {}", self.path.display()))?;
         self.in_tx = true;
-        self.write_meta = false;
-        Ok(())
-    }
-
-    /// Clear the `documents` and `meta` rows of a patched copy: the run writes them anew.
-    ///
-    /// # Errors
-    /// On DuckDB errors.
-    pub fn replace_documents(&mut self) -> Result<()> {
-        self.flush()?;
-        self.conn
-            .execute_batch("DELETE FROM documents; DELETE FROM meta;")
-            .with_context(|| format!("cannot update {}", self.path.display()))?;
-        self.write_meta = true;
         Ok(())
     }
 
@@ -479,8 +461,8 @@ impl Writer {
     }
 
     /// Write the run rows (runs recorded as pending, then this one, last) and metadata, commit,
-    /// checkpoint and close. The file is then complete
-    /// and has no write-ahead log; [`super::swap::commit`] makes it the database.
+    /// checkpoint and close. The file is then complete and has no write-ahead log;
+    /// [`super::swap::commit`] makes it the database.
     ///
     /// # Errors
     /// On DuckDB errors.
@@ -513,17 +495,15 @@ impl Writer {
                 ]))?;
             }
             app.flush()?;
-            if self.write_meta {
-                let mut app = self.conn.appender("meta")?;
-                for (k, v) in [
-                    ("schema_version", SCHEMA_VERSION.to_string()),
-                    ("extractor_version", run.extractor_version.clone()),
-                    ("seisaku_version", run.seisaku_version.clone()),
-                ] {
-                    app.append_row(params![k, v])?;
-                }
-                app.flush()?;
+            let mut app = self.conn.appender("meta")?;
+            for (k, v) in [
+                ("schema_version", SCHEMA_VERSION.to_string()),
+                ("extractor_version", run.extractor_version.clone()),
+                ("seisaku_version", run.seisaku_version.clone()),
+            ] {
+                app.append_row(params![k, v])?;
             }
+            app.flush()?;
         }
         self.conn
             .execute_batch("COMMIT; CHECKPOINT")
