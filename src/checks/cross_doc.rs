@@ -1,10 +1,9 @@
 //! `cross_doc.amount_mismatch`: an amount a council or PR document states for a program and
 //! fiscal year against the review sheet of the same project and year.
 
-use super::budget::{cell_evidence, table, Col};
-use super::common::{compact, evidence, flag, nfkc, num};
-use super::DocFacts;
-use crate::model::{Fact, Flag, Provenance, Severity};
+use super::budget::Col;
+use super::common::{compact, nfkc};
+use crate::model::Fact;
 
 /// Shortest program name (chars) that may match a project name by containment rather than
 /// equality (医工連携イノベーション推進事業 in 医工連携イノベーション推進事業（…）).
@@ -61,7 +60,7 @@ pub(crate) fn half_unit_yen(text: &str, yen: i64) -> f64 {
 
 /// The budget column an amount's role word refers to; None for roles that are no budget
 /// figure (上限, 支援額 …).
-fn role_column(fact: &Fact) -> Option<Vec<Col>> {
+pub(crate) fn role_column(fact: &Fact) -> Option<Vec<Col>> {
     // Without a role word, the printed line says what the amount is.
     let role = nfkc(fact.role.as_deref().unwrap_or(&fact.text));
     if role.contains("上限") || fact.per.is_some() {
@@ -80,93 +79,12 @@ fn role_column(fact: &Fact) -> Option<Vec<Col>> {
     })
 }
 
-fn same_program(program: &str, project: &str) -> bool {
+pub(crate) fn same_program(program: &str, project: &str) -> bool {
     let (a, b) = (compact(program), compact(project));
     if a.is_empty() || b.is_empty() {
         return false;
     }
     a == b || (a.chars().count() >= PROGRAM_MIN_CONTAIN_CHARS && b.starts_with(&a))
-}
-
-/// Compare council amount facts with the review sheets of the same program and year.
-pub(crate) fn amount_mismatch(docs: &[DocFacts], out: &mut Vec<Flag>) {
-    for d in docs {
-        for f in d.facts.iter().filter(|f| f.kind == "amount") {
-            let (Some(program), Some(year), Some(yen)) =
-                (f.program.as_deref(), f.fiscal_year, f.value_yen)
-            else {
-                continue;
-            };
-            let Some(cols) = role_column(f) else { continue };
-            let fact_half = half_unit_yen(&f.text, yen);
-            for s in docs.iter().filter(|s| s.document != d.document) {
-                let Some(sheet) = &s.sheet else { continue };
-                if !sheet
-                    .project
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| same_program(program, n))
-                {
-                    continue;
-                }
-                let t = table(sheet);
-                let Some(row) = t.get(&year) else { continue };
-                let Some((col, cell, v)) = cols.iter().find_map(|c| {
-                    row.get(c)
-                        .and_then(|cell| cell.value.map(|v| (*c, *cell, v)))
-                }) else {
-                    continue;
-                };
-                let scale = match cell.unit.as_deref().map(compact).as_deref() {
-                    Some("千円") => 1e3,
-                    Some("円") => 1.0,
-                    _ => 1e6,
-                };
-                let sheet_yen = v * scale;
-                let sheet_half = super::common::half_ulp(cell.printed.as_deref(), v) * scale;
-                let diff = yen as f64 - sheet_yen;
-                if diff.abs() <= fact_half + sheet_half {
-                    continue;
-                }
-                let fact_ev = evidence(
-                    &f.document,
-                    format!("{} {} {year}", program, f.role.clone().unwrap_or_default()),
-                    Some(yen as f64),
-                    Some(&Provenance {
-                        document: f.document.clone(),
-                        page: f.page,
-                        bbox: f.bbox,
-                        text: f.text.clone(),
-                    }),
-                    f.text.clone(),
-                );
-                let mut sheet_ev = cell_evidence(&s.document, year, col, cell);
-                sheet_ev.label = format!("レビューシート {}", sheet_ev.label);
-                let mut fl = flag(
-                    "cross_doc.amount_mismatch",
-                    Severity::Warning,
-                    &d.document,
-                    format!(
-                        "{program} {year}年度: 資料の金額 {}百万円 が レビューシートの{} {}百万円 と一致しない（許容差 ±{}百万円）",
-                        num(yen as f64 / 1e6),
-                        sheet_ev.label,
-                        num(sheet_yen / 1e6),
-                        num((fact_half + sheet_half) / 1e6)
-                    ),
-                    format!(
-                        "{program} FY{year}: the document states {} million yen but the review sheet's {} is {} million yen (tolerance ±{})",
-                        num(yen as f64 / 1e6),
-                        sheet_ev.label,
-                        num(sheet_yen / 1e6),
-                        num((fact_half + sheet_half) / 1e6)
-                    ),
-                    vec![fact_ev, sheet_ev],
-                );
-                fl.related_documents = vec![s.document.clone()];
-                out.push(fl);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

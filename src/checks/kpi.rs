@@ -3,10 +3,8 @@
 //! `kpi.shared_across_ministries` (across documents).
 
 use super::common::{
-    canonical_ministry, compact, evidence, flag, half_ulp, ministries_in, nfkc, num, parse_num,
-    quote, ulp, wareki, EPS,
+    compact, evidence, flag, half_ulp, ministries_in, nfkc, num, parse_num, quote, ulp, wareki, EPS,
 };
-use super::DocFacts;
 use crate::model::review_sheet::{Kpi, KpiValue, ReviewSheet};
 use crate::model::{Evidence, Fact, Flag, Severity};
 use regex::Regex;
@@ -147,7 +145,7 @@ pub(crate) fn aggregate_wording(text: &str) -> Option<(String, Vec<String>)> {
     Some((sentence, names))
 }
 
-fn kpi_label(k: &Kpi) -> String {
+pub(crate) fn kpi_label(k: &Kpi) -> String {
     let kind = if k.kind == "output" {
         "活動指標"
     } else {
@@ -156,7 +154,7 @@ fn kpi_label(k: &Kpi) -> String {
     format!("{kind}{}", k.label.clone().unwrap_or_default())
 }
 
-fn kpi_text(k: &Kpi) -> String {
+pub(crate) fn kpi_text(k: &Kpi) -> String {
     [&k.name, &k.indicator, &k.note, &k.reason]
         .iter()
         .filter_map(|x| x.as_deref())
@@ -164,7 +162,7 @@ fn kpi_text(k: &Kpi) -> String {
         .join("\n")
 }
 
-fn short(s: &str, n: usize) -> String {
+pub(crate) fn short(s: &str, n: usize) -> String {
     let c = compact(s);
     if c.chars().count() <= n {
         c
@@ -173,7 +171,7 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-fn kpi_evidence(doc: &str, k: &Kpi) -> Evidence {
+pub(crate) fn kpi_evidence(doc: &str, k: &Kpi) -> Evidence {
     evidence(
         doc,
         format!("{} 指標", kpi_label(k)),
@@ -183,7 +181,13 @@ fn kpi_evidence(doc: &str, k: &Kpi) -> Evidence {
     )
 }
 
-fn value_evidence(doc: &str, k: &Kpi, v: &KpiValue, what: &str, x: Option<f64>) -> Evidence {
+pub(crate) fn value_evidence(
+    doc: &str,
+    k: &Kpi,
+    v: &KpiValue,
+    what: &str,
+    x: Option<f64>,
+) -> Evidence {
     let y = v.fiscal_year.map(|y| y.to_string()).unwrap_or_default();
     evidence(
         doc,
@@ -777,13 +781,13 @@ pub(crate) fn indicator_core(s: &str) -> String {
     out
 }
 
-fn unit_core(s: Option<&str>) -> String {
+pub(crate) fn unit_core(s: Option<&str>) -> String {
     indicator_core(s.unwrap_or(""))
 }
 
 /// The target that identifies a KPI: the cumulative target stated in text, else the final
 /// year's target, else the last printed yearly target.
-fn main_target(k: &Kpi) -> Option<f64> {
+pub(crate) fn main_target(k: &Kpi) -> Option<f64> {
     let (p, f) = cumulative(&kpi_text(k));
     p.map(|c| c.total)
         .or(f.map(|c| c.total))
@@ -793,242 +797,6 @@ fn main_target(k: &Kpi) -> Option<f64> {
             v.sort_by_key(|v| v.fiscal_year);
             v.last().and_then(|v| v.target)
         })
-}
-
-struct Entry<'a> {
-    doc: &'a str,
-    ministry: &'static str,
-    kpi: &'a Kpi,
-    core: String,
-    unit: String,
-    target: f64,
-}
-
-fn same_kpi(a: &Entry, b: &Entry) -> bool {
-    if a.unit != b.unit || (a.target - b.target).abs() > EPS {
-        return false;
-    }
-    if a.core == b.core {
-        // Output indicators are generic (委託事業の実施件数): only the whole target series
-        // identifies one.
-        if a.kpi.kind == "output" || b.kpi.kind == "output" {
-            let ts = |k: &Kpi| -> Vec<(Option<i32>, Option<f64>)> {
-                k.values.iter().map(|v| (v.fiscal_year, v.target)).collect()
-            };
-            let n = a.kpi.values.iter().filter(|v| v.target.is_some()).count();
-            return a.kpi.kind == b.kpi.kind && n >= 2 && ts(a.kpi) == ts(b.kpi);
-        }
-        return true;
-    }
-    if a.kpi.kind == "output" || b.kpi.kind == "output" {
-        return false;
-    }
-    let (s, l) = if a.core.chars().count() <= b.core.chars().count() {
-        (&a.core, &b.core)
-    } else {
-        (&b.core, &a.core)
-    };
-    s.chars().count() >= SHARED_MIN_SUFFIX_CHARS && l.ends_with(s.as_str())
-}
-
-/// `kpi.shared_across_ministries`: the same KPI in sheets of different ministries.
-pub(crate) fn shared(docs: &[DocFacts], out: &mut Vec<Flag>) {
-    let mut entries: Vec<Entry> = Vec::new();
-    for d in docs {
-        let Some(sheet) = &d.sheet else { continue };
-        let Some(ministry) = sheet
-            .project
-            .ministry
-            .as_deref()
-            .and_then(canonical_ministry)
-        else {
-            continue;
-        };
-        for k in &sheet.kpis {
-            let core = indicator_core(k.indicator.as_deref().unwrap_or(""));
-            let Some(target) = main_target(k) else {
-                continue;
-            };
-            if core.is_empty() {
-                continue;
-            }
-            entries.push(Entry {
-                doc: &d.document,
-                ministry,
-                kpi: k,
-                core,
-                unit: unit_core(k.unit.as_deref()),
-                target,
-            });
-        }
-    }
-    // Connected groups of matching KPIs (union-find over pairs).
-    let n = entries.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
-    // Only KPIs with the same unit and target can match: compare within those buckets.
-    let mut buckets: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        buckets
-            .entry((e.unit.clone(), num(e.target)))
-            .or_default()
-            .push(i);
-    }
-    for bucket in buckets.values() {
-        for (x, &i) in bucket.iter().enumerate() {
-            for &j in &bucket[x + 1..] {
-                if entries[i].ministry != entries[j].ministry && same_kpi(&entries[i], &entries[j])
-                {
-                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                    parent[a] = b;
-                }
-            }
-        }
-    }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..n {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(i);
-    }
-    for members in groups.values() {
-        let ministries: Vec<&str> = {
-            let mut m: Vec<&str> = members.iter().map(|&i| entries[i].ministry).collect();
-            m.sort();
-            m.dedup();
-            m
-        };
-        if ministries.len() < 2 {
-            continue;
-        }
-        // Each ministry's actuals (twin renderings of one sheet report the same thing once).
-        let mut actuals: BTreeMap<&str, BTreeMap<i32, f64>> = BTreeMap::new();
-        for &i in members {
-            for v in &entries[i].kpi.values {
-                if let (Some(y), Some(a)) = (v.fiscal_year, v.actual) {
-                    actuals
-                        .entry(entries[i].ministry)
-                        .or_default()
-                        .entry(y)
-                        .or_insert(a);
-                }
-            }
-        }
-        let mut identical: Vec<(i32, f64)> = Vec::new();
-        let years: std::collections::BTreeSet<i32> =
-            actuals.values().flat_map(|m| m.keys().copied()).collect();
-        for y in years {
-            let vals: Vec<f64> = actuals
-                .values()
-                .filter_map(|m| m.get(&y).copied())
-                .collect();
-            if vals.len() >= 2
-                && vals
-                    .iter()
-                    .any(|a| vals.iter().filter(|b| (*b - a).abs() < EPS).count() >= 2)
-            {
-                let a = vals
-                    .iter()
-                    .copied()
-                    .find(|a| vals.iter().filter(|b| (*b - a).abs() < EPS).count() >= 2);
-                identical.push((y, a.unwrap_or(0.0)));
-            }
-        }
-        let listing: Vec<String> = actuals
-            .iter()
-            .map(|(m, ys)| {
-                let s: Vec<String> = ys.iter().map(|(y, a)| format!("{y}={}", num(*a))).collect();
-                format!("{m}: {}", s.join(", "))
-            })
-            .collect();
-        let same: Vec<String> = identical
-            .iter()
-            .map(|(y, a)| format!("{y}={}", num(*a)))
-            .collect();
-        let severity = if identical.is_empty() {
-            Severity::Info
-        } else {
-            Severity::Warning
-        };
-        let first = &entries[members[0]];
-        let ind = short(first.kpi.indicator.as_deref().unwrap_or(""), 40);
-        let (dup_ja, dup_en) = if same.is_empty() {
-            (String::new(), String::new())
-        } else {
-            (
-                format!(
-                    "；同じ実績を複数府省が報告（二重計上の可能性）: {}",
-                    same.join(", ")
-                ),
-                format!(
-                    "; the same actual is reported by several ministries (double count?): {}",
-                    same.join(", ")
-                ),
-            )
-        };
-        let mut ev: Vec<Evidence> = Vec::new();
-        for &i in members {
-            let e = &entries[i];
-            let mut x = kpi_evidence(e.doc, e.kpi);
-            x.label = format!("{} {} 指標", e.ministry, kpi_label(e.kpi));
-            ev.push(x);
-            for v in &e.kpi.values {
-                if let Some(a) = v.actual {
-                    let mut x = value_evidence(e.doc, e.kpi, v, "実績", Some(a));
-                    x.label = format!("{} {}", e.ministry, x.label);
-                    ev.push(x);
-                }
-            }
-        }
-        let docs_in: Vec<&str> = {
-            let mut d: Vec<&str> = members.iter().map(|&i| entries[i].doc).collect();
-            d.dedup();
-            d.sort();
-            d.dedup();
-            d
-        };
-        for &doc in &docs_in {
-            let mut f = flag(
-                "kpi.shared_across_ministries",
-                severity,
-                doc,
-                format!(
-                    "同じKPI「{ind}」（単位 {}、目標 {}）が複数府省のシートにある — {}{dup_ja}",
-                    first.unit,
-                    num(first.target),
-                    listing.join("；")
-                ),
-                format!(
-                    "the same KPI \"{ind}\" (unit {}, target {}) appears in sheets of {} — actuals {}{dup_en}",
-                    first.unit,
-                    num(first.target),
-                    ministries.join(", "),
-                    listing.join("; ")
-                ),
-                ev.clone(),
-            );
-            // Lead with this document's own evidence so the flag's page is its own.
-            f.evidence.sort_by_key(|e| e.document != doc);
-            f.page = f
-                .evidence
-                .iter()
-                .filter(|e| e.document == doc)
-                .map(|e| e.page)
-                .find(|p| *p > 0)
-                .unwrap_or(0);
-            f.related_documents = docs_in
-                .iter()
-                .filter(|d| **d != doc)
-                .map(|d| d.to_string())
-                .collect();
-            out.push(f);
-        }
-    }
 }
 
 #[cfg(test)]

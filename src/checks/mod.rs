@@ -8,6 +8,7 @@
 mod budget;
 mod common;
 mod contract;
+mod corpus;
 mod cross_doc;
 mod flow;
 mod kpi;
@@ -19,6 +20,7 @@ use crate::model::{Fact, Flag};
 
 pub use budget::{RATE_TOLERANCE_ULP, SUM_TOLERANCE_ULP};
 pub use contract::AWARD_RATE_MAX_PCT;
+pub use corpus::{flags as corpus_flags, DocKeys, SheetSource, CORPUS_EVIDENCE_DOCUMENTS};
 pub use cross_doc::PROGRAM_MIN_CONTAIN_CHARS;
 pub use kpi::{
     ACHIEVEMENT_TOLERANCE_ULP, DECLINE_HORIZON_YEARS, DECLINE_MIN_YEARS, DECLINE_TO_ZERO_SHARE,
@@ -76,12 +78,8 @@ pub fn document(doc: &str, sheet: Option<&ReviewSheet>, facts: &[Fact]) -> Vec<F
 }
 
 /// Cross-document rules: `kpi.shared_across_ministries`, `recipient.name_conflict`,
-/// `cross_doc.amount_mismatch`. Sorted by rule, document and page.
+/// `cross_doc.amount_mismatch`, over documents held in memory. Sorted by rule, document and
+/// page. The pipeline streams instead: [`DocKeys`] per document, then [`corpus_flags`].
 pub fn corpus(docs: &[DocFacts]) -> Vec<Flag> {
-    let mut out = Vec::new();
-    kpi::shared(docs, &mut out);
-    recipient::name_conflict(docs, &mut out);
-    cross_doc::amount_mismatch(docs, &mut out);
-    out.sort_by(|a, b| (&a.rule, &a.document, a.page).cmp(&(&b.rule, &b.document, b.page)));
-    out
+    corpus::over_documents(docs)
 }

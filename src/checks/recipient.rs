@@ -2,11 +2,9 @@
 //! `recipient.name_conflict` (across documents).
 
 use super::common::{compact, evidence, flag};
-use super::DocFacts;
 use crate::extract::corporate_number;
 use crate::model::review_sheet::Recipient;
 use crate::model::{Evidence, Flag, Severity};
-use std::collections::BTreeMap;
 
 /// Legal-form words dropped before comparing names: 株式会社日本総合研究所 and
 /// 日本総合研究所 are the same body.
@@ -33,7 +31,7 @@ pub const LEGAL_FORMS: &[&str] = &[
 ];
 
 /// Names that stand for groups or unknowns, never one body.
-const GENERIC_NAMES: &[&str] = &["個人", "確認中", "その他", "非公表", "-"];
+pub(crate) const GENERIC_NAMES: &[&str] = &["個人", "確認中", "その他", "非公表", "-"];
 
 /// The digits of a printed 法人番号 (full-width folded, spaces and hyphens dropped); None
 /// when the cell is blank or holds something other than digits.
@@ -63,7 +61,7 @@ pub(crate) fn name_core(name: &str) -> String {
     n
 }
 
-fn recipient_evidence(doc: &str, r: &Recipient, label: &str) -> Evidence {
+pub(crate) fn recipient_evidence(doc: &str, r: &Recipient, label: &str) -> Evidence {
     evidence(
         doc,
         format!("支出先 {}-{} {label}", r.block, r.rank.unwrap_or(0)),
@@ -120,142 +118,6 @@ pub(crate) fn check(doc: &str, recipients: &[Recipient], out: &mut Vec<Flag>) {
             ),
             vec![recipient_evidence(doc, r, "法人番号")],
         ));
-    }
-}
-
-struct Seen<'a> {
-    doc: &'a str,
-    r: &'a Recipient,
-    name: String,
-    core: String,
-    number: String,
-}
-
-fn unrelated(a: &str, b: &str) -> bool {
-    !(a.contains(b) || b.contains(a))
-}
-
-/// `recipient.name_conflict`: one valid 法人番号 under unrelated names, or one name under
-/// several valid numbers, anywhere in the database. One flag per document involved.
-pub(crate) fn name_conflict(docs: &[DocFacts], out: &mut Vec<Flag>) {
-    let mut seen: Vec<Seen> = Vec::new();
-    for d in docs {
-        let Some(sheet) = &d.sheet else { continue };
-        for r in &sheet.recipients {
-            let (Some(name), Some(cn)) = (r.name.as_deref(), r.corporate_number.as_deref()) else {
-                continue;
-            };
-            let Some(number) = digits(cn).filter(|n| corporate_number::is_valid(n)) else {
-                continue;
-            };
-            let core = name_core(name);
-            if core.is_empty() || GENERIC_NAMES.contains(&core.as_str()) || core.ends_with('等') {
-                continue;
-            }
-            let name = compact(name)
-                .replace("(株)", "株式会社")
-                .replace("(有)", "有限会社");
-            seen.push(Seen {
-                doc: &d.document,
-                r,
-                name,
-                core,
-                number,
-            });
-        }
-    }
-    // One number, unrelated names.
-    let mut by_number: BTreeMap<&str, Vec<&Seen>> = BTreeMap::new();
-    for s in &seen {
-        by_number.entry(&s.number).or_default().push(s);
-    }
-    for (number, group) in &by_number {
-        let mut cores: Vec<&str> = group.iter().map(|s| s.core.as_str()).collect();
-        cores.sort();
-        cores.dedup();
-        let conflict = cores
-            .iter()
-            .enumerate()
-            .any(|(i, a)| cores[i + 1..].iter().any(|b| unrelated(a, b)));
-        if !conflict {
-            continue;
-        }
-        let mut names: Vec<&str> = group.iter().map(|s| s.name.as_str()).collect();
-        names.sort();
-        names.dedup();
-        emit(
-            group,
-            format!(
-                "法人番号 {number} が異なる名称で記載されている: {}",
-                names.join("、")
-            ),
-            format!(
-                "corporate number {number} appears under different names: {}",
-                names.join(", ")
-            ),
-            out,
-        );
-    }
-    // One name, several numbers. The full name is the key: stripping the legal form would
-    // make 東京都公立大学法人 collide with 東京都.
-    let mut by_name: BTreeMap<&str, Vec<&Seen>> = BTreeMap::new();
-    for s in &seen {
-        by_name.entry(&s.name).or_default().push(s);
-    }
-    for (name, group) in &by_name {
-        let mut numbers: Vec<&str> = group.iter().map(|s| s.number.as_str()).collect();
-        numbers.sort();
-        numbers.dedup();
-        if numbers.len() < 2 {
-            continue;
-        }
-        emit(
-            group,
-            format!("同じ名称「{name}」に複数の法人番号: {}", numbers.join("、")),
-            format!(
-                "the name \"{name}\" appears with several corporate numbers: {}",
-                numbers.join(", ")
-            ),
-            out,
-        );
-    }
-}
-
-fn emit(group: &[&Seen], ja: String, en: String, out: &mut Vec<Flag>) {
-    let mut docs: Vec<&str> = group.iter().map(|s| s.doc).collect();
-    docs.sort();
-    docs.dedup();
-    let ev: Vec<Evidence> = group
-        .iter()
-        .map(|s| {
-            let mut e = recipient_evidence(s.doc, s.r, "支出先・法人番号");
-            e.value = s.r.amount_million_yen;
-            e
-        })
-        .collect();
-    for doc in &docs {
-        let mut f = flag(
-            "recipient.name_conflict",
-            Severity::Warning,
-            doc,
-            ja.clone(),
-            en.clone(),
-            ev.clone(),
-        );
-        f.evidence.sort_by_key(|e| e.document != *doc);
-        f.page = f
-            .evidence
-            .iter()
-            .filter(|e| e.document == *doc)
-            .map(|e| e.page)
-            .find(|p| *p > 0)
-            .unwrap_or(0);
-        f.related_documents = docs
-            .iter()
-            .filter(|d| *d != doc)
-            .map(|d| d.to_string())
-            .collect();
-        out.push(f);
     }
 }
 
