@@ -14,10 +14,10 @@ use super::walk::{self, Shard};
 use super::{analyze_bytes, Analysis, DocumentInfo, EXTRACTOR_VERSION};
 use crate::model::Flag;
 use crate::store::rows::{document_rows, flag_rows};
-use crate::store::{swap, DocumentRow, Rows, RunRow, StoredDoc, Writer};
+use crate::store::{swap, DocumentRow, Rows, RunRow, Writer};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -226,18 +226,34 @@ fn analyze_guarded(path: &Path, id: &str, timeout: Duration) -> Analysis {
     }
 }
 
-/// Flags of cross-document rules over every document of the database (new and copied), so a
-/// rule sees the whole corpus even when only one file changed.
-fn corpus_flags(docs: Vec<StoredDoc>) -> Vec<Flag> {
-    let docs: Vec<crate::checks::DocFacts> = docs
-        .into_iter()
-        .map(|d| crate::checks::DocFacts {
-            document: d.document,
-            sheet: d.review_sheet,
-            facts: d.facts,
-        })
-        .collect();
-    crate::checks::corpus(&docs)
+/// The writer's database as the source of review sheets for cross-document evidence.
+struct StoredSheets<'w>(&'w Writer);
+
+impl crate::checks::SheetSource for StoredSheets<'_> {
+    fn sheet(&mut self, document: &str) -> Option<crate::model::review_sheet::ReviewSheet> {
+        self.0.review_sheet(document).ok().flatten()
+    }
+}
+
+/// Cross-document flags over every document of the database (new and copied), so a rule sees
+/// the whole corpus even when only one file changed: compact keys per document, then only the
+/// cited sheets read again; flags go to the writer as they are made.
+fn corpus_flags(writer: &mut Writer) -> Result<()> {
+    let keys = writer.corpus_keys()?;
+    let mut flags: Vec<Flag> = Vec::new();
+    {
+        let mut source = StoredSheets(writer);
+        crate::checks::corpus_flags(&keys, &mut source, &mut |f| flags.push(f));
+    }
+    drop(keys);
+    let mut rows = Rows::default();
+    for f in flags {
+        flag_rows(&f, "corpus", &mut rows);
+        if rows.len() >= 50_000 {
+            writer.add_rows(std::mem::take(&mut rows))?;
+        }
+    }
+    writer.add_rows(rows)
 }
 
 /// Run the pipeline. Returns the summary; the database at `opts.db` is replaced only when the
@@ -535,12 +551,10 @@ fn fill(
                 });
             });
         });
-        let mut next = 0usize;
-        let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
-        for (i, done) in rx.iter() {
-            waiting.insert(i, done);
-            while let Some(done) = waiting.remove(&next) {
-                next += 1;
+        // Written as they complete: holding finished files back for path order would buffer
+        // every file behind a slow one. `documents` is sorted by path at the end.
+        for (_, done) in rx.iter() {
+            {
                 let d = &done.document;
                 progress.file_done(&d.path, d.pages, d.error.as_deref(), done.took);
                 summary.processed += 1;
@@ -634,12 +648,7 @@ fn fill(
 
     // Cross-document rules over all documents, new and copied (unless copied above).
     if !same_corpus {
-        let stored = writer.load_for_corpus()?;
-        let mut corpus_rows = Rows::default();
-        for f in corpus_flags(stored) {
-            flag_rows(&f, "corpus", &mut corpus_rows);
-        }
-        writer.add_rows(corpus_rows)?;
+        corpus_flags(&mut writer)?;
     }
     summary.flags_by_rule = writer.flags_by_rule()?;
     summary.seconds = t0.elapsed().as_secs_f64();

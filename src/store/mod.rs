@@ -20,4 +20,4 @@ pub mod swap;
 pub mod writer;
 
 pub use rows::{DocumentRow, Rows};
-pub use writer::{Previous, RunRow, StoredDoc, Writer};
+pub use writer::{Previous, RunRow, Writer};

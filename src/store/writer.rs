@@ -7,6 +7,7 @@
 
 use super::rows::{DocumentRow, Rows};
 use super::schema::{self, SCHEMA_VERSION, TABLES};
+use crate::checks::DocKeys;
 use crate::model::review_sheet::ReviewSheet;
 use crate::model::{Fact, Rect};
 use anyhow::{Context, Result};
@@ -24,19 +25,6 @@ pub struct Previous {
     pub documents: Vec<DocumentRow>,
     /// Highest run id recorded.
     pub last_run_id: i32,
-}
-
-/// A document's review sheet and facts, reloaded for cross-document checks.
-#[derive(Debug, Clone, Default)]
-pub struct StoredDoc {
-    /// Document id.
-    pub document: String,
-    /// Path of the file (first path when duplicated).
-    pub path: String,
-    /// The review sheet, when the document is one.
-    pub review_sheet: Option<ReviewSheet>,
-    /// Its facts.
-    pub facts: Vec<Fact>,
 }
 
 /// The run's row in `runs`.
@@ -359,90 +347,98 @@ impl Writer {
         Ok(())
     }
 
-    /// Reload every document's review sheet and facts (new and copied) for cross-document
-    /// checks. Call after [`Writer::flush`].
+    /// The cross-document keys of every `ok` document (new and copied), in path order. The
+    /// review sheets stream past one at a time: only their keys stay in memory. Call after
+    /// [`Writer::flush`].
     ///
     /// # Errors
     /// On DuckDB errors.
-    pub fn load_for_corpus(&mut self) -> Result<Vec<StoredDoc>> {
+    pub fn corpus_keys(&mut self) -> Result<Vec<DocKeys>> {
         self.flush()?;
-        let mut docs: Vec<StoredDoc> = Vec::new();
+        let mut keys: Vec<DocKeys> = Vec::new();
         let mut index = std::collections::HashMap::new();
         {
             let mut stmt = self.conn.prepare(
                 "SELECT id, min(path) FROM documents WHERE status = 'ok' GROUP BY id ORDER BY 2",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             for r in rows {
-                let (id, path) = r?;
-                index.insert(id.clone(), docs.len());
-                docs.push(StoredDoc {
-                    document: id,
-                    path,
-                    ..Default::default()
-                });
+                let id = r?;
+                index.insert(id.clone(), keys.len());
+                keys.push(DocKeys::new(&id));
             }
         }
         {
             let mut stmt = self
                 .conn
-                .prepare("SELECT document, json FROM review_sheets ORDER BY document")?;
-            let rows = stmt.query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-            })?;
-            for r in rows {
-                let (id, json) = r?;
+                .prepare("SELECT document, json FROM review_sheets")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                let json: Option<String> = r.get(1)?;
                 if let (Some(&i), Some(json)) = (index.get(&id), json) {
-                    docs[i].review_sheet = serde_json::from_str(&json).ok();
+                    if let Ok(sheet) = serde_json::from_str::<ReviewSheet>(&json) {
+                        keys[i].add_sheet(&sheet);
+                    }
                 }
             }
         }
         let mut stmt = self.conn.prepare(
-            "SELECT document, kind, value, value_num, value_yen, value_yen_min, value_yen_max, \
-             unit, fiscal_year, per, role, target_pct, program, affiliation, page, x0, y0, x1, \
-             y1, source_text FROM facts ORDER BY document, fact_no",
+            "SELECT document, kind, value_yen, value_yen_min, value_yen_max, unit, fiscal_year, \
+             per, role, target_pct, program, affiliation, page, x0, y0, x1, y1, source_text \
+             FROM facts WHERE kind = 'amount' AND program IS NOT NULL \
+             AND fiscal_year IS NOT NULL AND value_yen IS NOT NULL ORDER BY document, fact_no",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             let Some(&i) = index.get(&id) else { continue };
-            let value_text: Option<String> = r.get(2)?;
-            let value_num: Option<f64> = r.get(3)?;
-            let value = value_text.map(|t| {
-                if value_num.is_some() {
-                    serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t))
-                } else {
-                    serde_json::Value::String(t)
-                }
-            });
             let f = |k: usize| -> duckdb::Result<f32> {
                 Ok(r.get::<_, Option<f32>>(k)?.unwrap_or(0.0))
             };
-            docs[i].facts.push(Fact {
+            let fact = Fact {
                 kind: r.get(1)?,
-                value,
-                value_yen: r.get(4)?,
-                value_yen_min: r.get(5)?,
-                value_yen_max: r.get(6)?,
-                unit: r.get(7)?,
-                fiscal_year: r.get(8)?,
-                per: r.get(9)?,
-                role: r.get(10)?,
-                target_pct: r.get(11)?,
-                program: r.get(12)?,
-                affiliation: r.get(13)?,
+                value: None,
+                value_yen: r.get(2)?,
+                value_yen_min: r.get(3)?,
+                value_yen_max: r.get(4)?,
+                unit: r.get(5)?,
+                fiscal_year: r.get(6)?,
+                per: r.get(7)?,
+                role: r.get(8)?,
+                target_pct: r.get(9)?,
+                program: r.get(10)?,
+                affiliation: r.get(11)?,
                 document: id,
-                page: r.get::<_, Option<i32>>(14)?.unwrap_or(0).max(0) as u32,
+                page: r.get::<_, Option<i32>>(12)?.unwrap_or(0).max(0) as u32,
                 bbox: Rect {
-                    x0: f(15)?,
-                    y0: f(16)?,
-                    x1: f(17)?,
-                    y1: f(18)?,
+                    x0: f(13)?,
+                    y0: f(14)?,
+                    x1: f(15)?,
+                    y1: f(16)?,
                 },
-                text: r.get::<_, Option<String>>(19)?.unwrap_or_default(),
-            });
+                text: r.get::<_, Option<String>>(17)?.unwrap_or_default(),
+            };
+            keys[i].add_fact(&fact);
         }
-        Ok(docs)
+        Ok(keys)
+    }
+
+    /// The review sheet of one document, read again (for a flag's evidence).
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn review_sheet(&self, document: &str) -> Result<Option<ReviewSheet>> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM review_sheets WHERE document = ? LIMIT 1",
+                params![document],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten();
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
     /// Count of flags by rule in the new database.
