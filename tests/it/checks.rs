@@ -544,3 +544,30 @@ fn load_without_notes() -> ReviewSheet {
     }
     s
 }
+
+/// Memory and output of the cross-document rules follow the matches, not the folder: a KPI
+/// shared by 60 copies of two ministries' sheets gives one flag per document, each citing at
+/// most CORPUS_EVIDENCE_DOCUMENTS documents and saying how many more there are.
+#[test]
+fn shared_kpi_evidence_is_bounded_however_large_the_group() {
+    use seisaku::checks::CORPUS_EVIDENCE_DOCUMENTS;
+    let names: Vec<String> = (0..60).map(|i| format!("doc{i:02}")).collect();
+    let sheets: Vec<(&str, ReviewSheet)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), if i % 2 == 0 { load(SEED) } else { load(MHLW) }))
+        .collect();
+    let c = corpus(&docs(sheets));
+    let f = of(&c, "kpi.shared_across_ministries");
+    assert_eq!(f.len(), 60, "one flag per document of the group");
+    for f in &f {
+        let mut cited: Vec<&str> = f.evidence.iter().map(|e| e.document.as_str()).collect();
+        cited.sort_unstable();
+        cited.dedup();
+        assert!(cited.len() <= CORPUS_EVIDENCE_DOCUMENTS, "{cited:?}");
+        assert!(cited.contains(&f.document.as_str()), "own evidence first");
+        assert_eq!(f.evidence[0].document, f.document);
+        assert!(f.related_documents.len() < CORPUS_EVIDENCE_DOCUMENTS);
+        assert!(f.message.contains("(and 52 more documents)"), "{}", f.message);
+    }
+}
