@@ -21,6 +21,28 @@ fn default_sigpipe() {
 /// Cells longer than this are cut in the pretty table (the full value is in --csv / --json).
 const MAX_CELL: usize = 60;
 
+/// `seisaku merge`: exit 0 when every file is ok, 1 when some failed.
+pub fn merge(a: super::MergeArgs) -> Result<ExitCode> {
+    let args = std::env::args().collect::<Vec<_>>().join(" ");
+    let s = crate::pipeline::merge::merge(&a.db, &a.inputs, &args)?;
+    println!(
+        "{} shards merged into {} in {:.1} s: {} files, {} failed",
+        a.inputs.len(),
+        a.db.display(),
+        s.seconds,
+        s.files,
+        s.failed
+    );
+    for (rule, n) in &s.flags_by_rule {
+        println!("  {rule}: {n}");
+    }
+    Ok(if s.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// `seisaku run`: exit 0 when every file is ok, 1 when some failed (the rest are stored).
 pub fn run(a: RunArgs) -> Result<ExitCode> {
     let shard = a.shard.as_deref().map(str::parse::<Shard>).transpose()?;

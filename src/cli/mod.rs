@@ -44,8 +44,21 @@ pub enum Command {
     Export(ExportArgs),
     /// Find documents and lines by word (token surface or base form).
     Search(SearchArgs),
+    /// Merge shard databases (`run --shard k/n`) into one, cross-document checks over the union.
+    Merge(MergeArgs),
     /// Benchmark the text layer against poppler's pdftotext on the same files, in one run.
     Bench(BenchArgs),
+}
+
+/// `seisaku merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The merged database (replaced atomically).
+    #[arg(long, default_value = "out/seisaku.duckdb")]
+    pub db: PathBuf,
+    /// Shard databases, each written by `seisaku run … --shard k/n`.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
 }
 
 /// `seisaku bench`.
@@ -211,6 +224,8 @@ fn dispatch(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Bench(a) => bench::run(a),
         #[cfg(feature = "store")]
         Command::Run(a) => db::run(a),
+        #[cfg(feature = "store")]
+        Command::Merge(a) => db::merge(a),
         #[cfg(feature = "store")]
         Command::Flags(a) => db::flags(a),
         #[cfg(feature = "store")]

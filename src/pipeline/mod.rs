@@ -8,6 +8,8 @@
 pub mod analyze;
 #[cfg(feature = "store")]
 pub mod manifest;
+#[cfg(feature = "store")]
+pub mod merge;
 pub mod progress;
 #[cfg(feature = "store")]
 pub mod run;

@@ -238,7 +238,7 @@ impl crate::checks::SheetSource for StoredSheets<'_> {
 /// Cross-document flags over every document of the database (new and copied), so a rule sees
 /// the whole corpus even when only one file changed: compact keys per document, then only the
 /// cited sheets read again; flags go to the writer as they are made.
-fn corpus_flags(writer: &mut Writer) -> Result<()> {
+pub(crate) fn corpus_flags(writer: &mut Writer) -> Result<()> {
     let keys = writer.corpus_keys()?;
     let mut flags: Vec<Flag> = Vec::new();
     {

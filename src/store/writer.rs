@@ -280,6 +280,117 @@ impl Writer {
         Ok(())
     }
 
+    /// Attach a shard database read-only as `alias` and check that it was written by this
+    /// schema and extractor version: rows of another version are never mixed in.
+    ///
+    /// # Errors
+    /// When the file cannot be opened, is not a seisaku database, or has another version.
+    pub fn attach_shard(&mut self, db: &Path, alias: &str, extractor_version: &str) -> Result<()> {
+        self.conn
+            .execute_batch(&format!(
+                "ATTACH {} AS {alias} (READ_ONLY)",
+                sql_literal(&db.to_string_lossy())
+            ))
+            .with_context(|| format!("cannot open shard {} read-only", db.display()))?;
+        let meta = |key: &str| -> Option<String> {
+            self.conn
+                .query_row(
+                    &format!("SELECT value FROM {alias}.meta WHERE key = ?"),
+                    params![key],
+                    |r| r.get(0),
+                )
+                .ok()
+        };
+        let (schema, extractor) = (meta("schema_version"), meta("extractor_version"));
+        if schema.as_deref() != Some(&SCHEMA_VERSION.to_string())
+            || extractor.as_deref() != Some(extractor_version)
+        {
+            anyhow::bail!(
+                "shard {} was written by schema {} / extractor {}, this seisaku writes schema {} / \
+                 extractor {}: run that shard again with this version (`seisaku run … --shard k/n`) \
+                 before merging",
+                db.display(),
+                schema.as_deref().unwrap_or("?"),
+                extractor.as_deref().unwrap_or("?"),
+                SCHEMA_VERSION,
+                extractor_version
+            );
+        }
+        Ok(())
+    }
+
+    /// Copy a shard's rows: every `documents` row, and the per-document rows (per-document
+    /// flags only; cross-document flags are recomputed over the union) of each document not
+    /// already taken from an earlier shard (documents are content hashes: a file in two shards
+    /// counts once).
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn copy_shard(&mut self, alias: &str) -> Result<()> {
+        let c = &self.conn;
+        c.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS _taken (id VARCHAR); \
+             CREATE OR REPLACE TEMP TABLE _new AS SELECT DISTINCT id FROM {alias}.documents \
+             WHERE duplicate_of IS NULL AND id NOT IN (SELECT id FROM _taken);"
+                .replace("{alias}", alias)
+                .as_str(),
+        )?;
+        for t in TABLES.iter().filter(|t| t.per_document) {
+            let scope = if t.name == "flags" || t.name == "flag_evidence" {
+                " AND scope = 'document'"
+            } else {
+                ""
+            };
+            c.execute_batch(&format!(
+                "INSERT INTO main.{0} SELECT * FROM {alias}.{0} \
+                 WHERE document IN (SELECT id FROM _new){scope}",
+                t.name
+            ))
+            .with_context(|| format!("cannot copy table {} from shard {alias}", t.name))?;
+        }
+        c.execute_batch(&format!(
+            "INSERT INTO main.documents SELECT * FROM {alias}.documents; \
+             INSERT INTO _taken SELECT id FROM _new; DETACH {alias};"
+        ))
+        .with_context(|| format!("cannot copy the documents of shard {alias}"))?;
+        Ok(())
+    }
+
+    /// After the shards: one file per path, and `duplicate_of` right across shards (a copy
+    /// points at the first path, in path order, of the same content).
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn settle_duplicates(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE OR REPLACE TEMP TABLE _docs AS SELECT DISTINCT ON (path) * FROM documents \
+             ORDER BY path, duplicate_of NULLS FIRST; \
+             DELETE FROM documents; INSERT INTO documents SELECT * FROM _docs ORDER BY path; \
+             DROP TABLE _docs; \
+             UPDATE documents SET duplicate_of = CASE WHEN f.first = documents.path THEN NULL \
+             ELSE f.first END FROM (SELECT id, min(path) AS first FROM documents \
+             WHERE id NOT LIKE 'unreadable:%' GROUP BY id) f WHERE documents.id = f.id;",
+        )?;
+        Ok(())
+    }
+
+    /// Number of documents rows and of failed ones.
+    ///
+    /// # Errors
+    /// On DuckDB errors.
+    pub fn document_counts(&self) -> Result<(usize, usize)> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), count(*) FILTER (WHERE status <> 'ok') FROM documents",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?.max(0) as usize,
+                    r.get::<_, i64>(1)?.max(0) as usize,
+                ))
+            },
+        )?)
+    }
+
     /// Detach the previous database (before the rename, so no handle to it remains).
     ///
     /// # Errors

@@ -568,6 +568,10 @@ fn shared_kpi_evidence_is_bounded_however_large_the_group() {
         assert!(cited.contains(&f.document.as_str()), "own evidence first");
         assert_eq!(f.evidence[0].document, f.document);
         assert!(f.related_documents.len() < CORPUS_EVIDENCE_DOCUMENTS);
-        assert!(f.message.contains("(and 52 more documents)"), "{}", f.message);
+        assert!(
+            f.message.contains("(and 52 more documents)"),
+            "{}",
+            f.message
+        );
     }
 }

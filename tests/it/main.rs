@@ -5,6 +5,8 @@ mod batch;
 mod checks;
 mod common;
 mod council;
+#[cfg(feature = "store")]
+mod merge;
 mod review_sheet;
 #[cfg(feature = "store")]
 mod store;
