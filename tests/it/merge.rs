@@ -116,3 +116,40 @@ fn a_shard_of_another_extractor_version_is_refused() {
     assert!(err.contains("run that shard again"), "{err}");
     assert!(!merged.exists(), "nothing written on refusal");
 }
+
+/// The README's xargs line, run as printed (folder, output folder and binary substituted),
+/// then merged: every file of the corpus is in the result.
+#[test]
+fn readme_xargs_form_runs_and_merges() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("seq 4 | xargs -P 4 -I{} seisaku run"))
+        .expect("README shows the xargs form");
+    // A path without spaces: the command line is shell text.
+    let out_dir = std::env::temp_dir().join(format!("seisaku-it-xargs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let bin = crate::common::bin();
+    let cmd = line
+        .replace("seisaku run", &format!("{} run", bin.display()))
+        .replace("/data/pdfs", corpus().to_str().unwrap())
+        .replace("out/", &format!("{}/", out_dir.display()));
+    let status = std::process::Command::new("bash")
+        .args(["-c", &cmd])
+        .status()
+        .unwrap();
+    assert!(status.success(), "{cmd}");
+    let parts: Vec<PathBuf> = (1..=4)
+        .map(|k| out_dir.join(format!("shard-{k}.duckdb")))
+        .collect();
+    let merged = out_dir.join("merged.duckdb");
+    assert!(merge(&merged, &parts).status.success());
+    let n = sql(
+        &merged,
+        "SELECT count(*) AS n FROM documents WHERE status = 'ok'",
+    );
+    let _ = std::fs::remove_dir_all(&out_dir);
+    assert_eq!(n[0]["n"], 14, "{n:?}");
+}
