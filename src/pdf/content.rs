@@ -282,6 +282,7 @@ pub fn interpret_page(file: &PdfFile, index: usize) -> Page {
     it.run(&content, Scope { resources }, gs.clone(), 0);
     it.annotations(page, &gs);
     let mut glyphs = std::mem::take(&mut it.glyphs);
+    drop_outside(&mut glyphs, width, height);
     remove_fake_bold(&mut glyphs);
     Page {
         number,
@@ -988,6 +989,18 @@ fn close(a: (f32, f32), b: (f32, f32)) -> bool {
 
 /// Drop glyphs that repeat an earlier glyph's text at almost the same place: poor man's bold
 /// (the same string drawn 2-4 times with a small offset) would otherwise double every char.
+/// Text outside the visible page (CropBox, else MediaBox) is not part of the page: spreads cut
+/// into halves by CropBox, and content streams that draw the neighbouring page beyond the edge,
+/// would otherwise print both halves. A glyph stays when the centre of its box is on the page
+/// (half a point of slack for glyphs set exactly at the edge), as pdftotext and pdf.js decide.
+fn drop_outside(glyphs: &mut Vec<Glyph>, width: f32, height: f32) {
+    const SLACK: f32 = 0.5;
+    glyphs.retain(|g| {
+        let (cx, cy) = ((g.bbox.x0 + g.bbox.x1) / 2.0, (g.bbox.y0 + g.bbox.y1) / 2.0);
+        (-SLACK..=width + SLACK).contains(&cx) && (-SLACK..=height + SLACK).contains(&cy)
+    });
+}
+
 fn remove_fake_bold(glyphs: &mut Vec<Glyph>) {
     if glyphs.len() < 2 {
         return;

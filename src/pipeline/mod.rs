@@ -20,4 +20,4 @@ pub use analyze::{analyze_bytes, analyze_file, Analysis, DocumentInfo};
 /// Version of everything that turns a PDF into rows (text layer, layout, tokens, extraction,
 /// per-document checks). Documents processed by another version are reprocessed; bump it
 /// whenever a stage's output changes.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "-x1");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "-x2");

@@ -233,3 +233,22 @@ fn every_line_has_a_box_inside_the_page() {
         "ruled budget table has ruling lines"
     );
 }
+
+/// Text outside the visible page is dropped, as pdftotext does: drawn beyond the MediaBox, or on
+/// the other half of a spread cut by CropBox (the page texts are pdftotext's).
+#[test]
+fn text_outside_the_visible_page_is_dropped() {
+    let t = text_of("text/outside-mediabox.pdf");
+    assert!(t.contains("Printed on the page"), "{t}");
+    assert!(!t.contains("beyond") && !t.contains("Below"), "{t}");
+    let pages: Vec<String> = text_of("text/spread-cropbox.pdf")
+        .split('\u{c}')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert_eq!(
+        pages,
+        ["Left half of the spread", "Right half of the spread"],
+        "{pages:?}"
+    );
+}
