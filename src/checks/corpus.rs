@@ -157,14 +157,6 @@ impl DocKeys {
             cols,
         });
     }
-
-    /// Whether any rule can use this document.
-    pub fn is_empty(&self) -> bool {
-        self.kpis.is_empty()
-            && self.recipients.is_empty()
-            && self.amounts.is_empty()
-            && self.project.is_none()
-    }
 }
 
 /// Reads a document's review sheet again, to build the evidence of a flag.

@@ -1,18 +1,12 @@
 //! `seisaku merge`: shard databases (`seisaku run … --shard k/n`) → one database, with the
 //! cross-document checks run over the union, atomically like `run`.
 
-use super::run::{corpus_flags, RunSummary};
+use super::run::{corpus_flags, now_us, RunSummary};
 use super::EXTRACTOR_VERSION;
 use crate::store::{swap, RunRow, Writer};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
-fn now_us() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64)
-}
+use std::time::Instant;
 
 /// Merge `inputs` into a new database at `db` (replaced only when the whole merge succeeded).
 ///
@@ -83,8 +77,7 @@ pub fn merge(db: &Path, inputs: &[PathBuf], args: &str) -> Result<RunSummary> {
             Ok(s)
         }
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            let _ = std::fs::remove_file(swap::sibling(&tmp, ".wal"));
+            swap::discard(&tmp);
             Err(e)
         }
     }

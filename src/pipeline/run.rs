@@ -77,7 +77,7 @@ pub struct RunSummary {
     pub database_untouched: bool,
 }
 
-fn now_us() -> i64 {
+pub(crate) fn now_us() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64)
@@ -309,8 +309,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             Ok(summary)
         }
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            let _ = std::fs::remove_file(swap::sibling(&tmp, ".wal"));
+            swap::discard(&tmp);
             Err(e)
         }
     }
@@ -554,33 +553,31 @@ fn fill(
         // Written as they complete: holding finished files back for path order would buffer
         // every file behind a slow one. `documents` is sorted by path at the end.
         for (_, done) in rx.iter() {
-            {
-                let d = &done.document;
-                progress.file_done(&d.path, d.pages, d.error.as_deref(), done.took);
-                summary.processed += 1;
-                summary.pages += u64::from(d.pages);
-                if d.status != "ok" {
-                    summary.failed_now += 1;
-                    summary
-                        .errors
-                        .push((d.path.clone(), d.error.clone().unwrap_or_default()));
-                }
-                analysed.push(DocumentRow {
-                    id: d.id.clone(),
-                    path: d.path.clone(),
-                    bytes: d.bytes,
-                    pages: d.pages,
-                    producer: d.producer.clone(),
-                    status: d.status.clone(),
-                    error: d.error.clone(),
-                    extractor_version: EXTRACTOR_VERSION.to_string(),
-                    processed_at_us: now_us(),
-                    duplicate_of: None,
-                    is_review_sheet: done.is_review_sheet,
-                    mtime_ns: None,
-                });
-                writer.add_rows(done.rows)?;
+            let d = &done.document;
+            progress.file_done(&d.path, d.pages, d.error.as_deref(), done.took);
+            summary.processed += 1;
+            summary.pages += u64::from(d.pages);
+            if d.status != "ok" {
+                summary.failed_now += 1;
+                summary
+                    .errors
+                    .push((d.path.clone(), d.error.clone().unwrap_or_default()));
             }
+            analysed.push(DocumentRow {
+                id: d.id.clone(),
+                path: d.path.clone(),
+                bytes: d.bytes,
+                pages: d.pages,
+                producer: d.producer.clone(),
+                status: d.status.clone(),
+                error: d.error.clone(),
+                extractor_version: EXTRACTOR_VERSION.to_string(),
+                processed_at_us: now_us(),
+                duplicate_of: None,
+                is_review_sheet: done.is_review_sheet,
+                mtime_ns: None,
+            });
+            writer.add_rows(done.rows)?;
         }
         Ok(())
     })?;

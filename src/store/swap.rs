@@ -104,6 +104,12 @@ pub fn remove_stale_temps(db: &Path) {
     }
 }
 
+/// Remove an unfinished temporary database and its write-ahead log (a failed run or merge).
+pub fn discard(tmp: &Path) {
+    let _ = std::fs::remove_file(tmp);
+    let _ = std::fs::remove_file(sibling(tmp, ".wal"));
+}
+
 /// Make the finished temporary database the database: fsync it, rename it over `db`, fsync the
 /// directory. The connection to `tmp` must be closed (checkpointed) before.
 ///

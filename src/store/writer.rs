@@ -217,23 +217,26 @@ impl Writer {
         Ok(())
     }
 
+    /// Attach `db` read-only under `alias`.
+    fn attach(&self, db: &Path, alias: &str) -> duckdb::Result<()> {
+        self.conn.execute_batch(&format!(
+            "ATTACH {} AS {alias} (READ_ONLY)",
+            sql_literal(&db.to_string_lossy())
+        ))
+    }
+
     /// Attach the previous database read-only as `old`, to copy rows from it.
     ///
     /// # Errors
     /// When the file cannot be opened, e.g. another program holds it for writing.
     pub fn attach_previous(&mut self, db: &Path) -> Result<()> {
-        self.conn
-            .execute_batch(&format!(
-                "ATTACH {} AS old (READ_ONLY)",
-                sql_literal(&db.to_string_lossy())
-            ))
-            .with_context(|| {
-                format!(
-                    "cannot open the previous database {} read-only (is another program \
+        self.attach(db, "old").with_context(|| {
+            format!(
+                "cannot open the previous database {} read-only (is another program \
                      writing to it?)",
-                    db.display()
-                )
-            })?;
+                db.display()
+            )
+        })?;
         self.attached = true;
         Ok(())
     }
@@ -286,11 +289,7 @@ impl Writer {
     /// # Errors
     /// When the file cannot be opened, is not a seisaku database, or has another version.
     pub fn attach_shard(&mut self, db: &Path, alias: &str, extractor_version: &str) -> Result<()> {
-        self.conn
-            .execute_batch(&format!(
-                "ATTACH {} AS {alias} (READ_ONLY)",
-                sql_literal(&db.to_string_lossy())
-            ))
+        self.attach(db, alias)
             .with_context(|| format!("cannot open shard {} read-only", db.display()))?;
         let meta = |key: &str| -> Option<String> {
             self.conn
@@ -328,13 +327,11 @@ impl Writer {
     /// On DuckDB errors.
     pub fn copy_shard(&mut self, alias: &str) -> Result<()> {
         let c = &self.conn;
-        c.execute_batch(
+        c.execute_batch(&format!(
             "CREATE TEMP TABLE IF NOT EXISTS _taken (id VARCHAR); \
              CREATE OR REPLACE TEMP TABLE _new AS SELECT DISTINCT id FROM {alias}.documents \
              WHERE duplicate_of IS NULL AND id NOT IN (SELECT id FROM _taken);"
-                .replace("{alias}", alias)
-                .as_str(),
-        )?;
+        ))?;
         for t in TABLES.iter().filter(|t| t.per_document) {
             let scope = if t.name == "flags" || t.name == "flag_evidence" {
                 " AND scope = 'document'"
